@@ -11,9 +11,10 @@ import java.util.Objects;
  * A {@link Student} made of any DJL block that returns {@code [prediction, embedding,
  * features...]}.
  *
- * <p>The student owns a manager (closed by {@link #close()}) in which an uninitialized block is
- * initialized; a block whose parameters are already set (copied from a teacher, or loaded) keeps
- * them where they are.
+ * <p>The student owns a manager (closed by {@link #close()}). A block whose parameters are already
+ * set (copied from a teacher, or loaded) keeps them where they are; an uninitialized block is
+ * initialized in the student's manager by {@link #initialize()}, which the {@link Distiller} calls
+ * after seeding the engine, so that a seeded run starts from the same weights.
  */
 public final class BlockStudent implements Student, AutoCloseable {
 
@@ -30,7 +31,7 @@ public final class BlockStudent implements Student, AutoCloseable {
     }
 
     /**
-     * Creates a student, initializing the block's parameters if it has none yet.
+     * Creates a student.
      *
      * @param block the block
      * @param inputShape the per-image input shape {@code (C, H, W)}
@@ -43,10 +44,32 @@ public final class BlockStudent implements Student, AutoCloseable {
         Objects.requireNonNull(featureNames, "featureNames");
         NDManager manager = NDManager.newBaseManager();
         manager.setName("student");
-        if (!block.isInitialized()) {
-            block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(inputShape));
-        }
         return new BlockStudent(block, manager, inputShape, featureNames);
+    }
+
+    /**
+     * Initializes the block's parameters in the student's manager, if it has none yet.
+     *
+     * @return this student
+     */
+    public BlockStudent initialize() {
+        initialize(this);
+        return this;
+    }
+
+    /**
+     * Initializes any student's block in the student's manager, if it has no parameters yet.
+     *
+     * @param student the student
+     */
+    static void initialize(Student student) {
+        if (!student.getBlock().isInitialized()) {
+            student.getBlock()
+                    .initialize(
+                            student.getManager(),
+                            DataType.FLOAT32,
+                            new Shape(1).addAll(student.getInputShape()));
+        }
     }
 
     /** {@inheritDoc} */

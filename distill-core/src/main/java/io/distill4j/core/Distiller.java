@@ -47,8 +47,8 @@ import java.util.Optional;
  * DistillationLoss#bind}), so a mismatch fails with both shapes named, never inside a native call.
  *
  * <p>With the same seed, the same data and the same thread count, a CPU run is repeatable: the
- * seed is given to the engine (parameter initialization, dropout, DJL's random samplers) before
- * training starts. A distiller trains once; build another (with a fresh optimizer) for another run.
+ * seed is given to the engine before an uninitialized student or adapter is initialized, and again
+ * before training starts (dropout, DJL's random samplers). A distiller trains once; build another (with a fresh optimizer) for another run.
  *
  * <pre>{@code
  * Distiller distiller = Distiller.builder()
@@ -105,6 +105,9 @@ public final class Distiller {
                                 ? null
                                 : TeacherOutputSource.live(teacher));
 
+        // Seed before any initialization, so that a fresh student starts from the same weights.
+        Engine.getInstance().setRandomSeed(seed);
+        BlockStudent.initialize(student);
         studentSpec = studentSpec(student);
         checkPrediction("student", studentSpec.prediction());
         if (teacher != null) {

@@ -35,6 +35,7 @@ public final class Evaluation {
     public static EvaluationResult evaluate(
             Student student, Dataset dataset, View view, Task task)
             throws IOException, TranslateException {
+        BlockStudent.initialize(student);
         try (NDManager manager = student.getManager().newSubManager()) {
             ParameterStore store = new ParameterStore(manager, false);
             return evaluate(
