@@ -1,0 +1,2 @@
+/** Tests of the logit-based strategies. */
+package io.distill4j.losses.logits;
