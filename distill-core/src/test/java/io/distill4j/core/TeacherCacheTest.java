@@ -1,0 +1,296 @@
+package io.distill4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import io.distill4j.core.testing.PairedData;
+import io.distill4j.core.testing.TinyNet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class TeacherCacheTest {
+
+    private NDManager manager;
+    private BlockStudent model;
+    private CountingTeacher teacher;
+
+    @BeforeEach
+    void setUp() {
+        manager = NDManager.newBaseManager();
+        model = BlockStudent.of(new TinyNet(4, 8, 3), PairedData.IMAGE, TinyNet.FEATURES);
+        model.initialize();
+        teacher = new CountingTeacher(BlockTeacher.of(model));
+    }
+
+    @AfterEach
+    void tearDown() {
+        teacher.delegate.close();
+        model.close();
+        manager.close();
+    }
+
+    private Batch batch(long[] indices, int augmentation) {
+        int n = indices.length;
+        NDArray images = manager.randomUniform(0, 1, new Shape(n, 1, 8, 8));
+        // Same image for the same index: derive pixels from the index.
+        for (int i = 0; i < n; i++) {
+            images.set(new ai.djl.ndarray.index.NDIndex(i), (float) indices[i] / 100f);
+        }
+        NDList labels =
+                new NDList(
+                        manager.zeros(new Shape(n)),
+                        manager.create(indices),
+                        manager.full(new Shape(n), augmentation));
+        return new Batch(
+                manager,
+                new NDList(images, images.duplicate()),
+                labels,
+                n,
+                null,
+                null,
+                0,
+                n);
+    }
+
+    @Test
+    void outputs_secondVisit_servedFromCacheAndEqualToTeacher() {
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("data-v1").build()) {
+            Batch first = batch(new long[] {0, 1, 2, 3}, BatchLayout.AUGMENT_NONE);
+            ModelOutput live = teacher.delegate.predict(BatchLayout.images(first, View.CLEAN));
+            ModelOutput cached = cache.outputs(first);
+            assertThat(cache.getMisses()).isEqualTo(4);
+            int callsAfterFill = teacher.calls;
+
+            Batch again = batch(new long[] {3, 1, 0, 2}, BatchLayout.AUGMENT_NONE);
+            ModelOutput served = cache.outputs(again);
+            assertThat(teacher.calls).isEqualTo(callsAfterFill);
+            assertThat(cache.getHits()).isEqualTo(4);
+            assertThat(cached.getPrediction().toFloatArray())
+                    .containsExactly(live.getPrediction().toFloatArray(), org.assertj.core.data.Offset.offset(1e-6f));
+            // Row 0 of the second batch is index 3, row 3 of the first.
+            assertThat(served.getEmbedding().get(0).toFloatArray())
+                    .containsExactly(cached.getEmbedding().get(3).toFloatArray());
+            assertThat(served.getFeature("conv").getShape()).isEqualTo(new Shape(4, 4, 8, 8));
+        }
+    }
+
+    @Test
+    void outputs_flippedAndPlain_areDifferentRecords() {
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("data-v1").build()) {
+            cache.outputs(batch(new long[] {5, 6}, BatchLayout.AUGMENT_NONE));
+            cache.outputs(batch(new long[] {5, 6}, BatchLayout.AUGMENT_FLIP));
+            assertThat(cache.size()).isEqualTo(4);
+            assertThat(cache.getMisses()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void outputs_randomCrop_bypassesCache() {
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("data-v1").build()) {
+            cache.outputs(batch(new long[] {1, 2}, BatchLayout.AUGMENT_OTHER));
+            cache.outputs(batch(new long[] {1, 2}, BatchLayout.AUGMENT_OTHER));
+            assertThat(cache.size()).isZero();
+            assertThat(cache.getBypassed()).isEqualTo(4);
+            assertThat(teacher.calls).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void outputs_selectedFeatures_onlyThoseCached() {
+        try (TeacherCache cache =
+                TeacherCache.builder()
+                        .setTeacher(teacher)
+                        .setDataKey("data-v1")
+                        .optFeatures(List.of())
+                        .build()) {
+            ModelOutput out = cache.outputs(batch(new long[] {1}, BatchLayout.AUGMENT_NONE));
+            assertThat(out.getFeatures()).isEmpty();
+        }
+    }
+
+    @Test
+    void diskCache_sameIdentity_reusedAcrossInstances(@TempDir Path dir) throws Exception {
+        try (TeacherCache cache =
+                TeacherCache.builder()
+                        .setTeacher(teacher)
+                        .setDataKey("data-v1")
+                        .optDirectory(dir)
+                        .optMemoryLimitBytes(0)
+                        .build()) {
+            cache.outputs(batch(new long[] {0, 1, 2}, BatchLayout.AUGMENT_NONE));
+            cache.outputs(batch(new long[] {3, 4}, BatchLayout.AUGMENT_NONE));
+            assertThat(cache.size()).isEqualTo(5);
+        }
+        try (TeacherCache reopened =
+                TeacherCache.builder()
+                        .setTeacher(teacher)
+                        .setDataKey("data-v1")
+                        .optDirectory(dir)
+                        .optMemoryLimitBytes(0)
+                        .build()) {
+            reopened.outputs(batch(new long[] {9}, BatchLayout.AUGMENT_NONE));
+            int calls = teacher.calls;
+            reopened.outputs(batch(new long[] {0, 1, 2, 3, 4}, BatchLayout.AUGMENT_NONE));
+            assertThat(teacher.calls).isEqualTo(calls);
+            assertThat(reopened.getHits()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void identity_changesWithTeacherAndData(@TempDir Path dir) throws Exception {
+        String base = TeacherCache.builder().setTeacher(teacher).setDataKey("a").build().getIdentity();
+        String otherData =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("b").build().getIdentity();
+        try (BlockStudent other =
+                        BlockStudent.of(new TinyNet(4, 8, 3), PairedData.IMAGE, TinyNet.FEATURES)
+                                .initialize();
+                BlockTeacher otherTeacher = BlockTeacher.of(other)) {
+            String otherWeights =
+                    TeacherCache.builder()
+                            .setTeacher(otherTeacher)
+                            .setDataKey("a")
+                            .build()
+                            .getIdentity();
+            assertThat(otherData).isNotEqualTo(base);
+            assertThat(otherWeights).isNotEqualTo(base);
+        }
+        // A file written for another identity is discarded, never read.
+        try (TeacherCache cache =
+                TeacherCache.builder()
+                        .setTeacher(teacher)
+                        .setDataKey("a")
+                        .optDirectory(dir)
+                        .optMemoryLimitBytes(0)
+                        .build()) {
+            cache.outputs(batch(new long[] {0}, BatchLayout.AUGMENT_NONE));
+        }
+        Path file;
+        try (var files = Files.list(dir)) {
+            file = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[20] ^= 1; // corrupt the header
+        Files.write(file, bytes);
+        try (TeacherCache cache =
+                TeacherCache.builder()
+                        .setTeacher(teacher)
+                        .setDataKey("a")
+                        .optDirectory(dir)
+                        .optMemoryLimitBytes(0)
+                        .build()) {
+            cache.outputs(batch(new long[] {0}, BatchLayout.AUGMENT_NONE));
+            cache.outputs(batch(new long[] {1}, BatchLayout.AUGMENT_NONE));
+            assertThat(cache.getMisses()).isEqualTo(2);
+            assertThat(cache.size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void builder_unknownFeature_listsTeacherFeatures() {
+        assertThatThrownBy(
+                        () ->
+                                TeacherCache.builder()
+                                        .setTeacher(teacher)
+                                        .setDataKey("a")
+                                        .optFeatures(List.of("stage9"))
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cannot cache teacher feature 'stage9'; the teacher has [conv]");
+    }
+
+    @Test
+    void distiller_withCache_matchesLiveTeacher() throws Exception {
+        double[] live = distill(null);
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("paired-96").build()) {
+            double[] cached = distill(cache);
+            assertThat(cache.getMisses()).isEqualTo(96);
+            assertThat(cache.getHits()).isEqualTo(96 * 2);
+            assertThat(cached).containsExactly(live, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    private double[] distill(TeacherCache cache) throws Exception {
+        ArrayDataset train = PairedData.create(manager, 96, 1, 16, true);
+        try (BlockStudent student =
+                BlockStudent.of(new TinyNet(4, 8, 3), PairedData.IMAGE, TinyNet.FEATURES)) {
+            Distiller.Builder builder =
+                    Distiller.builder()
+                            .setTask(Task.classification(3))
+                            .setStudent(student)
+                            .optTeacher(teacher)
+                            .setLoss(new EmbeddingMatch())
+                            .optEpochs(3)
+                            .optSeed(4);
+            if (cache != null) {
+                builder.optTeacherOutputSource(cache);
+            }
+            return builder.build().fit(train).trainLosses();
+        }
+    }
+
+    private static final class EmbeddingMatch extends AbstractDistillationLoss {
+
+        EmbeddingMatch() {
+            super("EmbeddingMatch");
+        }
+
+        @Override
+        public boolean requiresTeacher() {
+            return true;
+        }
+
+        @Override
+        public LossTerms compute(DistillationInput input) {
+            NDArray student = input.getStudent().getEmbedding();
+            NDArray teacher = input.requireTeacher(getName()).getEmbedding();
+            return LossTerms.of(getName(), student.sub(teacher).square().mean());
+        }
+    }
+
+    /** Counts forward passes of the wrapped teacher. */
+    private static final class CountingTeacher implements Teacher {
+
+        final BlockTeacher delegate;
+        int calls;
+
+        CountingTeacher(BlockTeacher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ModelOutput predict(NDArray images) {
+            calls++;
+            return delegate.predict(images);
+        }
+
+        @Override
+        public Shape getInputShape() {
+            return delegate.getInputShape();
+        }
+
+        @Override
+        public List<String> getFeatureNames() {
+            return delegate.getFeatureNames();
+        }
+
+        @Override
+        public String getFingerprint() {
+            return delegate.getFingerprint();
+        }
+    }
+}
