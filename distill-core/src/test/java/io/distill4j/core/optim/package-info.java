@@ -1,0 +1,2 @@
+/** Tests of the optimizer and the learning-rate schedules. */
+package io.distill4j.core.optim;
