@@ -1,0 +1,118 @@
+package io.distill4j.examples.experiment;
+
+import io.distill4j.core.Checks;
+import io.distill4j.core.DistillationListener;
+import io.distill4j.core.EpochResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * Shows training progress: on a terminal, a progress bar per epoch redrawn in place with the
+ * running loss terms and throughput; elsewhere (CI logs, pipes), one line per epoch. Every epoch
+ * is also appended to a log file when one is given.
+ */
+public final class ProgressListener implements DistillationListener {
+
+    private static final int BAR = 24;
+
+    private final String label;
+    private final PrintStream out;
+    private final boolean interactive;
+    private final long batchesPerEpoch;
+    private final Writer log;
+
+    private long epochStart;
+    private long images;
+    private int epochs;
+
+    /**
+     * Creates the listener.
+     *
+     * @param label the run's name, printed first on each line
+     * @param out where progress goes (standard error, usually)
+     * @param interactive whether to redraw a bar in place (a terminal)
+     * @param batchesPerEpoch the number of batches per epoch, for the bar (0 if unknown)
+     * @param log a writer for per-epoch lines, or {@code null} for none
+     */
+    public ProgressListener(
+            String label, PrintStream out, boolean interactive, long batchesPerEpoch, Writer log) {
+        this.label = label;
+        this.out = out;
+        this.interactive = interactive;
+        this.batchesPerEpoch = batchesPerEpoch;
+        this.log = log;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onEpochStart(int epoch, int epochs) {
+        this.epochs = epochs;
+        epochStart = System.nanoTime();
+        images = 0;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onBatch(int epoch, int batch, long batchImages, Map<String, Float> terms) {
+        images += batchImages;
+        if (!interactive) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder("\r").append(prefix(epoch));
+        if (batchesPerEpoch > 0) {
+            int filled = (int) Math.min(BAR, BAR * batch / batchesPerEpoch);
+            sb.append(" [")
+                    .append("#".repeat(filled))
+                    .append(".".repeat(BAR - filled))
+                    .append(Checks.format("] %d/%d", batch, batchesPerEpoch));
+        }
+        terms.forEach((k, v) -> sb.append(Checks.format(" %s %.4f", k, v)));
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        sb.append(Checks.format(" | %.0f img/s", seconds > 0 ? images / seconds : 0.0));
+        out.print(sb);
+        out.flush();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onEpoch(EpochResult result) {
+        StringBuilder sb = new StringBuilder(prefix(result.epoch()));
+        sb.append(Checks.format(" loss %.4f", result.trainLoss()));
+        result.trainTerms()
+                .forEach(
+                        (k, v) -> {
+                            if (result.trainTerms().size() > 1) {
+                                sb.append(Checks.format(" %s %.4f", k, v));
+                            }
+                        });
+        result.validation()
+                .ifPresent(
+                        v ->
+                                sb.append(
+                                        v.task().isClassification()
+                                                ? Checks.format(
+                                                        " | val acc %.2f%%", 100 * v.metric())
+                                                : Checks.format(" | val mae %.3f", v.metric())));
+        sb.append(Checks.format(" | %.0f img/s", result.imagesPerSecond()));
+        sb.append(Checks.format(" | %.1fs", result.timings().totalNanos() / 1e9));
+        if (interactive) {
+            out.print("\r\033[K");
+        }
+        out.println(sb);
+        if (log != null) {
+            try {
+                log.write(sb + " | " + result.timings() + System.lineSeparator());
+                log.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the training log", e);
+            }
+        }
+    }
+
+    private String prefix(int epoch) {
+        return Checks.format("%s epoch %d/%d", label, epoch, epochs);
+    }
+}
