@@ -4,12 +4,17 @@ import io.distill4j.losses.LossOption;
 
 /** The distance between two embeddings in {@link TripletLoss}. */
 public enum Distance implements LossOption {
-    /** The squared Euclidean distance \( \|a - b\|^2 \). */
+    /**
+     * The squared Euclidean distance \( \|a - b\|^2 \); between an anchor and the candidate
+     * negatives it is computed as \( \|a\|^2 + \|b\|^2 - 2 a \cdot b \), clamped at 0, as
+     * {@code torch.cdist} does for large batches.
+     */
     SQUARED_EUCLIDEAN("squared-euclidean"),
     /**
-     * The Euclidean distance \( \|a - b\| \), computed as \( \sqrt{\|a - b\|^2 + 10^{-12}} \) so
-     * that its gradient stays finite (and is 0) at a zero distance; otherwise equal to {@code
-     * torch.cdist} to about \( 10^{-12} / (2 \|a - b\|) \).
+     * The Euclidean distance \( \|a - b\| \), computed as \( \sqrt{\|a - b\|^2 + 10^{-12}} \) (the
+     * squared distance as for {@link #SQUARED_EUCLIDEAN}) so that its gradient stays finite at a
+     * zero distance; otherwise equal to {@code torch.cdist} to about \( 10^{-12} / (2 \|a - b\|)
+     * \).
      */
     EUCLIDEAN("euclidean"),
     /**
