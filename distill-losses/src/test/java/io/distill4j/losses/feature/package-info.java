@@ -1,0 +1,2 @@
+/** Tests of hint distillation and its adapters. */
+package io.distill4j.losses.feature;

@@ -1,0 +1,2 @@
+/** Tests of triplet-loss distillation. */
+package io.distill4j.losses.metric;
