@@ -1,0 +1,13 @@
+package io.distill4j.examples.cli;
+
+import java.util.List;
+
+/** The subcommands of {@code distill}, in the order help lists them. */
+final class Commands {
+
+    private Commands() {}
+
+    static List<Object> all() {
+        return List.of(new StatsCommand(), new ShowCommand());
+    }
+}

@@ -1,0 +1,84 @@
+package io.distill4j.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+final class DataCommandsTest {
+
+    @Test
+    void stats_synthetic_endsWithSplitSizes() {
+        Cli cli = Cli.run("stats", "--dataset", "synthetic", "--synthetic-size", "200");
+        assertThat(cli.status).as(cli.err).isZero();
+        List<String> lines = cli.out.lines().toList();
+        assertThat(lines.subList(lines.size() - 3, lines.size()))
+                .containsExactly("train: 200", "validation: 20", "test: 20");
+    }
+
+    @Test
+    void stats_missingRoot_exitsTwoWithOneLine() {
+        Cli cli = Cli.run("stats", "--dataset", "ferplus");
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.lines().toList())
+                .containsExactly(
+                        "distill: missing --root: give the folder that holds the ferplus files"
+                                + " (fer2013.csv and fer2013new.csv), or use --dataset synthetic");
+    }
+
+    @Test
+    void stats_folderWithoutFiles_namesTheMissingFile(@TempDir Path empty) {
+        Cli cli = Cli.run("stats", "--dataset", "ferplus", "--root", empty.toString());
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.lines().toList()).hasSize(1);
+        assertThat(cli.err).contains("fer2013.csv").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void stats_unknownDataset_listsKnown() {
+        Cli cli = Cli.run("stats", "--dataset", "celeba");
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.trim())
+                .isEqualTo(
+                        "distill: unknown --dataset 'celeba'; use one of ferplus, affectnet,"
+                                + " utkface, synthetic");
+    }
+
+    @Test
+    void stats_verbose_printsStackTrace() {
+        Cli cli = Cli.run("stats", "--dataset", "ferplus", "--verbose");
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err).contains("\tat ");
+    }
+
+    @Test
+    void show_synthetic_writesGrid(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("grid.png");
+        Cli cli =
+                Cli.run(
+                        "show",
+                        "--dataset",
+                        "synthetic",
+                        "--synthetic-size",
+                        "50",
+                        "--occlusion",
+                        "vr-headset",
+                        "--out",
+                        png.toString());
+        assertThat(cli.status).as(cli.err).isZero();
+        assertThat(Files.exists(png)).isTrue();
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isGreaterThan(100);
+        assertThat(cli.out).contains("16 clean/occluded pairs");
+    }
+
+    @Test
+    void unknownOption_exitsTwoWithHelpHint() {
+        Cli cli = Cli.run("stats", "--bogus");
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.trim()).isEqualTo("distill: Unknown option: '--bogus' (see: distill stats --help)");
+    }
+}
