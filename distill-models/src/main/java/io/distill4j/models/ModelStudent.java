@@ -61,6 +61,22 @@ public final class ModelStudent implements Student, DistillModel {
     }
 
     /**
+     * Creates a student of another architecture for a teacher: the builder gets the teacher's
+     * input shape and task, and the student random weights. Hint losses between the two need an
+     * adapter, since their features differ.
+     *
+     * @param teacher the teacher
+     * @param builder a builder whose input shape and task are not set yet
+     * @return the student
+     */
+    public static ModelStudent forTeacher(DistillModel teacher, NetworkBuilder<?> builder) {
+        return create(
+                builder.setInputShape(teacher.getInputShape())
+                        .setTask(teacher.getDescriptor().task())
+                        .build());
+    }
+
+    /**
      * Wraps an initialized block whose parameters live in {@code manager} (for loaders).
      *
      * @param block the initialized block, returning {@code [prediction, embedding, features...]}
