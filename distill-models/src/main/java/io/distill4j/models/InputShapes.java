@@ -52,7 +52,8 @@ public final class InputShapes {
                         e);
             }
         }
-        return check(new Shape(sizes));
+        checkSizes(sizes);
+        return new Shape(sizes);
     }
 
     /**
@@ -71,17 +72,21 @@ public final class InputShapes {
                             "input shape must be (C, H, W), three sizes, was %s",
                             Checks.shape(shape)));
         }
+        checkSizes(shape.getShape());
+        return shape;
+    }
+
+    private static void checkSizes(long[] sizes) {
         String[] names = {"channels", "height", "width"};
         long[] limits = {MAX_CHANNELS, MAX_SIZE, MAX_SIZE};
         for (int i = 0; i < 3; i++) {
-            if (shape.get(i) < 1 || shape.get(i) > limits[i]) {
+            if (sizes[i] < 1 || sizes[i] > limits[i]) {
                 throw new IllegalArgumentException(
                         Checks.format(
-                                "input %s must be in [1, %d], was %d (input shape %s)",
-                                names[i], limits[i], shape.get(i), format(shape)));
+                                "input %s must be in [1, %d], was %d (input shape %dx%dx%d)",
+                                names[i], limits[i], sizes[i], sizes[0], sizes[1], sizes[2]));
             }
         }
-        return shape;
     }
 
     /**
