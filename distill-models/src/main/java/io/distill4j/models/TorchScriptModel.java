@@ -53,6 +53,12 @@ import java.util.zip.ZipFile;
  * the batch-normalization statistics, in training mode). Requires {@code
  * ai.djl.pytorch:pytorch-engine} at run time.
  *
+ * <p>Export students with {@code torch.jit.script}: a <em>traced</em> module keeps the mode it was
+ * traced in (traced in eval mode, its batch normalization always uses the running statistics and
+ * its dropout is off, even while it trains). DJL loads a module in eval mode but records it as
+ * being in training mode, so its first training pass would silently run in eval mode; the
+ * loader's first pass, in inference mode, puts the two in agreement.
+ *
  * <pre>{@code
  * try (ModelTeacher teacher = TorchScriptModel.builder()
  *         .setModelPath(Path.of("teacher.pt"))

@@ -41,6 +41,9 @@ final class ArchitecturesTest {
     void parameterCounts_equalPyTorchReference() {
         Task imagenet = Task.classification(1000);
         assertThat(count("resnet18", RGB224, imagenet)).isEqualTo(COUNTS.get("resnet18").getAsLong());
+        // torchvision documents 44,549,160 and 60,192,808; the script asserts the same.
+        assertThat(count("resnet101", RGB224, imagenet)).isEqualTo(COUNTS.get("resnet101").getAsLong());
+        assertThat(count("resnet152", RGB224, imagenet)).isEqualTo(COUNTS.get("resnet152").getAsLong());
         assertThat(count("vgg-f", RGB224, imagenet)).isEqualTo(COUNTS.get("vgg-f").getAsLong());
         assertThat(count("small-cnn", new Shape(1, 48, 48), Task.classification(8)))
                 .isEqualTo(COUNTS.get("small-cnn-1x48x48-8").getAsLong());

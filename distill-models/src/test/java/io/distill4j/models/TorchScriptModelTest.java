@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -273,6 +275,35 @@ final class TorchScriptModelTest {
                 Fixtures.assertIdentical("feat_b", actual.getFeature("feat_b"), expected.getFeature("feat_b"));
             }
         }
+    }
+
+    /** The largest difference between a first training pass after loading and PyTorch's eval output. */
+    private static float firstTrainingPassMinusEval(Path file) throws Exception {
+        try (ModelStudent student = tiny().setModelPath(file).buildStudent();
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray input = Fixtures.tensor(manager, FIXTURE.getAsJsonObject("input"));
+            NDArray training =
+                    student.getBlock()
+                            .forward(new ParameterStore(manager, false), new NDList(input), true)
+                            .get(2);
+            NDArray eval =
+                    Fixtures.tensor(manager, FIXTURE.getAsJsonArray("outputs").get(2).getAsJsonObject());
+            return training.sub(eval).abs().max().getFloat();
+        }
+    }
+
+    @Test
+    void buildStudent_scripted_firstTrainingPassRunsInTrainingMode() throws Exception {
+        // Batch statistics in training mode, running statistics in inference mode: a module left
+        // in inference mode by the loader would give PyTorch's eval output.
+        assertThat(firstTrainingPassMinusEval(Fixtures.path("torchscript/tiny_net_scripted.pt")))
+                .isGreaterThan(1e-2f);
+    }
+
+    @Test
+    void buildStudent_traced_keepsTheModeItWasTracedIn() throws Exception {
+        // torch.jit.trace records eval-mode batch normalization as constants (documented).
+        assertThat(firstTrainingPassMinusEval(TINY)).isLessThan(1e-5f);
     }
 
     @Test
