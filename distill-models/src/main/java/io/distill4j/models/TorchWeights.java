@@ -145,6 +145,13 @@ public final class TorchWeights {
                             file, e.getMessage()),
                     e);
         }
+        if (list.isEmpty()) {
+            throw new MalformedModelException(
+                    Checks.format(
+                            "weights file %s holds no arrays; write it with"
+                                    + " np.savez(path, **state_dict) or as .safetensors",
+                            file));
+        }
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         for (NDArray array : list) {
             String name = array.getName();
