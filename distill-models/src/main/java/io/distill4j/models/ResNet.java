@@ -81,7 +81,8 @@ public final class ResNet {
 
         /**
          * Sets the width of the first stage (the stages have 1, 2, 4 and 8 times as many
-         * channels); 64 by default, torchvision's. Smaller widths give slim students.
+         * channels); 64 by default, torchvision's. Smaller widths give slim students; prefer
+         * powers of two (see {@link SmallCnn.Builder#optWidths} on a libtorch convolution bug).
          *
          * @param baseWidth the width, in [1, 1024]
          * @return this builder

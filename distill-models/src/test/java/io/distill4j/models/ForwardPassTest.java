@@ -51,8 +51,14 @@ final class ForwardPassTest {
         }
     }
 
+    static Stream<Arguments> allArchitectures() {
+        return Stream.concat(
+                architectures(),
+                Stream.of(Arguments.of("resnet101", 1000, -1L), Arguments.of("resnet152", 1000, -1L)));
+    }
+
     @ParameterizedTest
-    @MethodSource("architectures")
+    @MethodSource("allArchitectures")
     void forward_smallestInput_trainingAndInference(String architecture, int classes, long ignored) {
         int size = Architectures.builder(architecture).getMinimumInputSize();
         NetworkBlock block =
