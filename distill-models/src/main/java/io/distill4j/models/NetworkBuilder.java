@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The options every architecture shares: input shape, task and input normalization, plus
@@ -95,7 +96,7 @@ public abstract class NetworkBuilder<T extends NetworkBuilder<T>> {
             throw new IllegalArgumentException(
                     Checks.format(
                             "unknown option '%s' for %s; known options: %s",
-                            key, getArchitecture(), getOptions().keySet()));
+                            key, getArchitecture(), new TreeMap<>(getOptions()).keySet()));
         }
         applyOption(key, value.trim());
         return self();
