@@ -151,7 +151,12 @@ public final class DatasetStats {
         StringBuilder sb = new StringBuilder();
         line(sb, "dataset: %s", name);
         line(sb, "task: %s%s", task, task.isClassification() ? " " + task.classNames() : "");
-        provenance.forEach((k, v) -> line(sb, "%s: %s", k, v));
+        provenance.forEach(
+                (k, v) -> {
+                    if (!k.equals("dataset")) {
+                        line(sb, "%s: %s", k, v);
+                    }
+                });
         line(sb, "loaded in %.3f s", loadTime.toNanos() / 1e9);
         line(
                 sb,
