@@ -2,6 +2,7 @@ package io.distill4j.data;
 
 import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
+
 import java.util.Objects;
 import java.util.SplittableRandom;
 

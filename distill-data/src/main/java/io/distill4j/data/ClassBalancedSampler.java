@@ -2,7 +2,9 @@ package io.distill4j.data;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+
 import io.distill4j.core.Checks;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

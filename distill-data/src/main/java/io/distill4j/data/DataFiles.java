@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.core.Checks;
+
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -71,8 +73,8 @@ public final class DataFiles {
     }
 
     /**
-     * Checks that a file looks like a readable image, reading only its header (the format and
-     * the size), not its pixels.
+     * Checks that a file looks like a readable image, reading only its header (the format and the
+     * size), not its pixels.
      *
      * @param file the image file
      * @return what is wrong, or empty when the header reads
@@ -107,6 +109,34 @@ public final class DataFiles {
             return Optional.empty();
         } catch (java.io.IOException | RuntimeException e) {
             return Optional.of("unreadable image: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads an image's height and width from its header, without decoding its pixels.
+     *
+     * @param file the image file
+     * @return {@code {height, width}}, or empty when the header cannot be read
+     */
+    public static Optional<int[]> imageSize(Path file) {
+        Objects.requireNonNull(file, "file");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return Optional.empty();
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return Optional.of(new int[] {reader.getHeight(0), reader.getWidth(0)});
+            } finally {
+                reader.dispose();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 }

@@ -2,29 +2,29 @@ package io.distill4j.data;
 
 import io.distill4j.core.Checks;
 import io.distill4j.data.fer.FerLabelMode;
+
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The options {@link DataSources#open} passes to an adapter; each adapter reads the ones that
- * apply to it and ignores the rest.
+ * The options {@link DataSources#open} passes to an adapter; each adapter reads the ones that apply
+ * to it and ignores the rest.
  *
  * @param onBadRecord what to do with bad records (all adapters); default {@link OnBadRecord#FAIL}
  * @param seed the seed of generated splits and synthetic faces (affectnet, utkface, synthetic);
  *     default 42
  * @param labelMode the FER+ label mode (ferplus); default {@link FerLabelMode#MAJORITY}
- * @param attribute the target attribute: expression (ferplus, affectnet, synthetic), age or
- *     gender (utkface, synthetic); empty for each data set's default (expression; age for utkface)
- * @param validationFraction the fraction held out for validation (affectnet, utkface); default
- *     0.1
+ * @param attribute the target attribute: expression (ferplus, affectnet, synthetic), age or gender
+ *     (utkface, synthetic); empty for each data set's default (expression; age for utkface)
+ * @param validationFraction the fraction held out for validation (affectnet, utkface); default 0.1
  * @param testFraction the fraction held out for testing (utkface); default 0.1
  * @param splitFile the split file (utkface); empty for {@code utkface-split-seed<seed>.csv} in the
  *     root
- * @param syntheticSize the number of synthetic training faces (synthetic); validation and test
- *     get a tenth each (at least 1); default 4000
- * @param verifyImages whether to read every image's header at load time (affectnet, utkface);
- *     empty for each adapter's default
+ * @param syntheticSize the number of synthetic training faces (synthetic); validation and test get
+ *     a tenth each (at least 1); default 4000
+ * @param verifyImages whether to read every image's header at load time (affectnet, utkface); empty
+ *     for each adapter's default
  */
 public record DataOptions(
         OnBadRecord onBadRecord,
@@ -104,8 +104,15 @@ public record DataOptions(
      */
     public DataOptions withOnBadRecord(OnBadRecord value) {
         return new DataOptions(
-                value, seed, labelMode, attribute, validationFraction, testFraction, splitFile,
-                syntheticSize, verifyImages);
+                value,
+                seed,
+                labelMode,
+                attribute,
+                validationFraction,
+                testFraction,
+                splitFile,
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -116,8 +123,15 @@ public record DataOptions(
      */
     public DataOptions withSeed(long value) {
         return new DataOptions(
-                onBadRecord, value, labelMode, attribute, validationFraction, testFraction,
-                splitFile, syntheticSize, verifyImages);
+                onBadRecord,
+                value,
+                labelMode,
+                attribute,
+                validationFraction,
+                testFraction,
+                splitFile,
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -128,8 +142,15 @@ public record DataOptions(
      */
     public DataOptions withLabelMode(FerLabelMode value) {
         return new DataOptions(
-                onBadRecord, seed, value, attribute, validationFraction, testFraction, splitFile,
-                syntheticSize, verifyImages);
+                onBadRecord,
+                seed,
+                value,
+                attribute,
+                validationFraction,
+                testFraction,
+                splitFile,
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -140,8 +161,15 @@ public record DataOptions(
      */
     public DataOptions withAttribute(FaceAttribute value) {
         return new DataOptions(
-                onBadRecord, seed, labelMode, Optional.of(value), validationFraction,
-                testFraction, splitFile, syntheticSize, verifyImages);
+                onBadRecord,
+                seed,
+                labelMode,
+                Optional.of(value),
+                validationFraction,
+                testFraction,
+                splitFile,
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -153,8 +181,15 @@ public record DataOptions(
      */
     public DataOptions withFractions(float validation, float test) {
         return new DataOptions(
-                onBadRecord, seed, labelMode, attribute, validation, test, splitFile,
-                syntheticSize, verifyImages);
+                onBadRecord,
+                seed,
+                labelMode,
+                attribute,
+                validation,
+                test,
+                splitFile,
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -165,8 +200,15 @@ public record DataOptions(
      */
     public DataOptions withSplitFile(Path value) {
         return new DataOptions(
-                onBadRecord, seed, labelMode, attribute, validationFraction, testFraction,
-                Optional.of(value), syntheticSize, verifyImages);
+                onBadRecord,
+                seed,
+                labelMode,
+                attribute,
+                validationFraction,
+                testFraction,
+                Optional.of(value),
+                syntheticSize,
+                verifyImages);
     }
 
     /**
@@ -177,8 +219,15 @@ public record DataOptions(
      */
     public DataOptions withSyntheticSize(int value) {
         return new DataOptions(
-                onBadRecord, seed, labelMode, attribute, validationFraction, testFraction,
-                splitFile, value, verifyImages);
+                onBadRecord,
+                seed,
+                labelMode,
+                attribute,
+                validationFraction,
+                testFraction,
+                splitFile,
+                value,
+                verifyImages);
     }
 
     /**
@@ -189,7 +238,14 @@ public record DataOptions(
      */
     public DataOptions withVerifyImages(boolean value) {
         return new DataOptions(
-                onBadRecord, seed, labelMode, attribute, validationFraction, testFraction,
-                splitFile, syntheticSize, Optional.of(value));
+                onBadRecord,
+                seed,
+                labelMode,
+                attribute,
+                validationFraction,
+                testFraction,
+                splitFile,
+                syntheticSize,
+                Optional.of(value));
     }
 }

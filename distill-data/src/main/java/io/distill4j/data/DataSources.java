@@ -5,6 +5,7 @@ import io.distill4j.data.affectnet.AffectNet;
 import io.distill4j.data.fer.FerPlus;
 import io.distill4j.data.synthetic.SyntheticFaces;
 import io.distill4j.data.utkface.UtkFace;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Objects;
 public final class DataSources {
 
     /** The names {@link #open} accepts. */
-    public static final List<String> NAMES = List.of("ferplus", "affectnet", "utkface", "synthetic");
+    public static final List<String> NAMES =
+            List.of("ferplus", "affectnet", "utkface", "synthetic");
 
     private DataSources() {}
 
@@ -32,14 +34,14 @@ public final class DataSources {
      *
      * @param name {@code ferplus}, {@code affectnet}, {@code utkface} or {@code synthetic}
      *     (case-insensitive)
-     * @param root the folder the data set was unpacked in (ignored for {@code synthetic}, which
-     *     is generated in memory)
+     * @param root the folder the data set was unpacked in (ignored for {@code synthetic}, which is
+     *     generated in memory)
      * @param options the options; each adapter reads those that apply to it
      * @return the loaded data set
-     * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or
-     *     an attribute the data set does not have
-     * @throws java.io.FileNotFoundException if the folder lacks an expected file (the message
-     *     names it)
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or an
+     *     attribute the data set does not have
+     * @throws java.io.FileNotFoundException if the folder lacks an expected file (the message names
+     *     it)
      * @throws DatasetFormatException for a bad record under {@link OnBadRecord#FAIL}
      * @throws IOException if reading fails
      */

@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.core.Checks;
+
 import java.io.IOException;
 import java.util.Objects;
 import java.util.OptionalLong;

@@ -1,8 +1,10 @@
 package io.distill4j.data;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -12,8 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Counts of a loaded data set (the command line's {@code distill stats}): per split, the number
- * of samples and the count per class (or the age histogram), what loading skipped, repaired and
+ * Counts of a loaded data set (the command line's {@code distill stats}): per split, the number of
+ * samples and the count per class (or the age histogram), what loading skipped, repaired and
  * excluded and why, and how long loading took.
  *
  * <p>Computing the counts reads only labels, never images. {@link #render()} ends with exactly
@@ -142,8 +144,8 @@ public final class DatasetStats {
     }
 
     /**
-     * Renders the counts as text; the last three lines are {@code train: N}, {@code validation:
-     * N} and {@code test: N}.
+     * Renders the counts as text; the last three lines are {@code train: N}, {@code validation: N}
+     * and {@code test: N}.
      *
      * @return the text, lines separated by {@code \n}, ending with a line break
      */
@@ -181,7 +183,9 @@ public final class DatasetStats {
                 if (task.isClassification()) {
                     row.append(task.classNames().get(i)).append(' ').append(c[i]);
                 } else {
-                    row.append(Checks.format("%d-%d %d", i * AGE_BIN, i * AGE_BIN + AGE_BIN - 1, c[i]));
+                    row.append(
+                            Checks.format(
+                                    "%d-%d %d", i * AGE_BIN, i * AGE_BIN + AGE_BIN - 1, c[i]));
                 }
             }
             line(sb, "  %s: %s", task.isClassification() ? "classes" : "ages", row);
@@ -221,9 +225,6 @@ public final class DatasetStats {
     public String toString() {
         return Checks.format(
                 "DatasetStats[%s, train=%d, validation=%d, test=%d]",
-                name,
-                sizes.get(Usage.TRAIN),
-                sizes.get(Usage.VALIDATION),
-                sizes.get(Usage.TEST));
+                name, sizes.get(Usage.TRAIN), sizes.get(Usage.VALIDATION), sizes.get(Usage.TEST));
     }
 }

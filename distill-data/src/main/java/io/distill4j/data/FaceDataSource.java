@@ -1,7 +1,9 @@
 package io.distill4j.data;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Task;
+
 import java.time.Duration;
 import java.util.Map;
 

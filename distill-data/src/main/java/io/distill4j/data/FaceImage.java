@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.core.Checks;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +10,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+
 import javax.imageio.ImageIO;
 
 /**
- * A face image: {@code channels x height x width} float values in [0, 1], channel-major ({@code
- * (C, H, W)}, the layout of a DJL image tensor), with the face's 68 landmarks when the data set
+ * A face image: {@code channels x height x width} float values in [0, 1], channel-major ({@code (C,
+ * H, W)}, the layout of a DJL image tensor), with the face's 68 landmarks when the data set
  * provides them.
  *
  * <p>Instances are immutable: every operation returns a new image, and {@link #pixels()} returns a
@@ -133,8 +135,8 @@ public final class FaceImage {
      *
      * @param file the file
      * @return the image, without landmarks
-     * @throws DatasetFormatException if the file is missing or cannot be decoded; the message
-     *     names the path
+     * @throws DatasetFormatException if the file is missing or cannot be decoded; the message names
+     *     the path
      */
     public static FaceImage read(Path file) throws DatasetFormatException {
         Objects.requireNonNull(file, "file");

@@ -2,8 +2,10 @@ package io.distill4j.data;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
+
 import java.io.IOException;
 
 /**
@@ -56,8 +58,8 @@ public interface FaceSplit {
     FaceImage image(int index) throws IOException;
 
     /**
-     * Returns one sample's target: {@code {classIndex}} for a classification with hard labels,
-     * the class distribution ({@code numClasses} values) for soft labels, {@code {value}} for a
+     * Returns one sample's target: {@code {classIndex}} for a classification with hard labels, the
+     * class distribution ({@code numClasses} values) for soft labels, {@code {value}} for a
      * regression.
      *
      * @param index the sample

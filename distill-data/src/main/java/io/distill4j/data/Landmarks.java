@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.core.Checks;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -50,8 +51,7 @@ public final class Landmarks {
             ys[i] = xy[2 * i + 1];
             if (!Float.isFinite(xs[i]) || !Float.isFinite(ys[i])) {
                 throw new IllegalArgumentException(
-                        Checks.format(
-                                "landmark %d must be finite, was (%s, %s)", i, xs[i], ys[i]));
+                        Checks.format("landmark %d must be finite, was (%s, %s)", i, xs[i], ys[i]));
             }
         }
         return new Landmarks(xs, ys);
@@ -109,8 +109,8 @@ public final class Landmarks {
     }
 
     /**
-     * Returns the landmarks after the map {@code x -> x * sx + dx}, {@code y -> y * sy + dy}
-     * (a crop followed by a resize, for example).
+     * Returns the landmarks after the map {@code x -> x * sx + dx}, {@code y -> y * sy + dy} (a
+     * crop followed by a resize, for example).
      *
      * @param sx the horizontal scale
      * @param sy the vertical scale

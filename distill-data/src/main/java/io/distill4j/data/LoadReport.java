@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -13,16 +14,16 @@ import java.util.Objects;
  * What an adapter left out of a data set, and why: nothing is dropped silently.
  *
  * <ul>
- *   <li>{@link #skipped()}: bad records (wrong number of values, non-numeric values, unknown
- *       split names, missing or unreadable images) left out because {@link OnBadRecord#SKIP} was
- *       asked for; each names its file and line, or its image path;
+ *   <li>{@link #skipped()}: bad records (wrong number of values, non-numeric values, unknown split
+ *       names, missing or unreadable images) left out because {@link OnBadRecord#SKIP} was asked
+ *       for; each names its file and line, or its image path;
  *   <li>{@link #repaired()}: records whose known defects were repaired and which were kept (the
  *       malformed UTKFace file names, for example);
  *   <li>{@link #excluded(Usage)}: well-formed records that the data set's protocol leaves out (a
  *       FER+ row with no image name or no majority, an AffectNet image coded None), counted per
  *       split and reason;
- *   <li>{@link #notes()}: anything else worth knowing, such as files in a data set folder that
- *       are not images and were not read.
+ *   <li>{@link #notes()}: anything else worth knowing, such as files in a data set folder that are
+ *       not images and were not read.
  * </ul>
  *
  * <p>Instances are immutable; adapters fill a {@link Builder} while they read.
@@ -158,8 +159,7 @@ public final class LoadReport {
          * @param problem the bad record
          * @throws DatasetFormatException the same exception, under {@link OnBadRecord#FAIL}
          */
-        public synchronized void bad(DatasetFormatException problem)
-                throws DatasetFormatException {
+        public synchronized void bad(DatasetFormatException problem) throws DatasetFormatException {
             Objects.requireNonNull(problem, "problem");
             if (policy == OnBadRecord.FAIL) {
                 throw problem;
@@ -188,7 +188,8 @@ public final class LoadReport {
         public synchronized Builder exclude(Usage usage, String reason) {
             Objects.requireNonNull(usage, "usage");
             Objects.requireNonNull(reason, "reason");
-            excluded.computeIfAbsent(usage, u -> new LinkedHashMap<>()).merge(reason, 1L, Long::sum);
+            excluded.computeIfAbsent(usage, u -> new LinkedHashMap<>())
+                    .merge(reason, 1L, Long::sum);
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.distill4j.data;
 
 import io.distill4j.core.Checks;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -9,17 +10,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+
 import javax.imageio.ImageIO;
 
 /**
- * Draws clean and occluded views side by side, so a user can see what the teacher and the
- * student see (the command line's {@code distill show}).
+ * Draws clean and occluded views side by side, so a user can see what the teacher and the student
+ * see (the command line's {@code distill show}).
  *
- * <p>The grid shows the first {@code n} samples of a dataset in index order, {@value #PAIRS_PER_ROW}
- * pairs per row, each pair as {@code [clean | occluded]}, on a white background with a
- * {@value #MARGIN}-pixel margin. Small images are enlarged by a whole factor (nearest neighbour)
- * so that each view is at least 96 pixels high. Views are taken at the dataset's current epoch,
- * with its augmentation.
+ * <p>The grid shows the first {@code n} samples of a dataset in index order, {@value
+ * #PAIRS_PER_ROW} pairs per row, each pair as {@code [clean | occluded]}, on a white background
+ * with a {@value #MARGIN}-pixel margin. Small images are enlarged by a whole factor (nearest
+ * neighbour) so that each view is at least 96 pixels high. Views are taken at the dataset's current
+ * epoch, with its augmentation.
  */
 public final class PairGrid {
 

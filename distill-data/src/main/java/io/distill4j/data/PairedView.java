@@ -3,8 +3,8 @@ package io.distill4j.data;
 import java.util.Objects;
 
 /**
- * One sample as the teacher and the student see it: the clean image, the same image occluded,
- * its target, its index and the augmentation applied to both.
+ * One sample as the teacher and the student see it: the clean image, the same image occluded, its
+ * target, its index and the augmentation applied to both.
  *
  * @param clean the clean view (after augmentation)
  * @param occluded the occluded view: {@code clean} with the occlusion applied

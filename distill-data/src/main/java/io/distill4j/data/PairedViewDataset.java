@@ -10,11 +10,13 @@ import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Progress;
+
 import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.data.occlusion.Occlusion;
 import io.distill4j.data.occlusion.Occlusions;
+
 import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -26,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>data {@code [clean, occluded]}, each {@code (C, H, W)} float32 in [0, 1];
- *   <li>labels {@code [target, index, augmentation]}: the target (a float32 scalar class index,
- *       a float32 {@code (N)} class distribution for soft labels, or a float32 scalar value for
+ *   <li>labels {@code [target, index, augmentation]}: the target (a float32 scalar class index, a
+ *       float32 {@code (N)} class distribution for soft labels, or a float32 scalar value for
  *       regression), the sample's index in its split (int64 scalar), the augmentation code (int32
  *       scalar: {@link BatchLayout#AUGMENT_NONE}, {@link BatchLayout#AUGMENT_FLIP} or {@link
  *       BatchLayout#AUGMENT_OTHER}).
@@ -156,8 +158,8 @@ public final class PairedViewDataset extends RandomAccessDataset {
     }
 
     /**
-     * Starts a pass over the data: advances the epoch, then iterates as DJL does. In DJL 0.36
-     * every {@code getData} overload ends here, so each pass advances the epoch exactly once.
+     * Starts a pass over the data: advances the epoch, then iterates as DJL does. In DJL 0.36 every
+     * {@code getData} overload ends here, so each pass advances the epoch exactly once.
      *
      * @param manager the manager batches are created in
      * @param customSampler the sampler of this pass
@@ -273,7 +275,10 @@ public final class PairedViewDataset extends RandomAccessDataset {
     public String toString() {
         return Checks.format(
                 "PairedViewDataset[%s, %d samples, %s, occlusion=%s, augmentation=%s]",
-                source.usage(), size(), Checks.shape(getImageShape()), occlusion.name(),
+                source.usage(),
+                size(),
+                Checks.shape(getImageShape()),
+                occlusion.name(),
                 augmentation);
     }
 
@@ -331,8 +336,8 @@ public final class PairedViewDataset extends RandomAccessDataset {
         }
 
         /**
-         * Sets the augmentation of both views; the default is {@link Augmentation#none()} (use
-         * it for validation and test sets).
+         * Sets the augmentation of both views; the default is {@link Augmentation#none()} (use it
+         * for validation and test sets).
          *
          * @param newAugmentation the augmentation
          * @return this builder
@@ -340,8 +345,7 @@ public final class PairedViewDataset extends RandomAccessDataset {
         public Builder optAugmentation(Augmentation newAugmentation) {
             Objects.requireNonNull(newAugmentation, "augmentation");
             if (augmentation != null) {
-                throw new IllegalStateException(
-                        "augmentation was already set to " + augmentation);
+                throw new IllegalStateException("augmentation was already set to " + augmentation);
             }
             this.augmentation = newAugmentation;
             return this;
@@ -394,16 +398,15 @@ public final class PairedViewDataset extends RandomAccessDataset {
         }
 
         /**
-         * Sets the seed of the augmentation and of {@code setSampling(int, boolean)}'s shuffle;
-         * the default is 42.
+         * Sets the seed of the augmentation and of {@code setSampling(int, boolean)}'s shuffle; the
+         * default is 42.
          *
          * @param newSeed the seed
          * @return this builder
          */
         public Builder optSeed(long newSeed) {
             if (seedSet) {
-                throw new IllegalStateException(
-                        Checks.format("seed was already set to %d", seed));
+                throw new IllegalStateException(Checks.format("seed was already set to %d", seed));
             }
             this.seed = newSeed;
             this.seedSet = true;
@@ -470,8 +473,7 @@ public final class PairedViewDataset extends RandomAccessDataset {
                 throw new IllegalStateException("setSource(...) must be called before build()");
             }
             if (batchSize == 0 && sampler == null) {
-                throw new IllegalStateException(
-                        "setSampling(...) must be called before build()");
+                throw new IllegalStateException("setSampling(...) must be called before build()");
             }
             if (sampler == null) {
                 sampler = new SeededSampler(batchSize, shuffle, dropLast, seed);

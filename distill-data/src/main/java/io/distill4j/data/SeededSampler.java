@@ -2,7 +2,9 @@ package io.distill4j.data;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+
 import io.distill4j.core.Checks;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that draws from it; this one does not.
  *
  * <p>The epoch is the {@link PairedViewDataset}'s (it advances on every pass, see {@link
- * PairedViewDataset#getEpoch()}); for any other dataset it is the number of earlier calls to
- * {@link #sample}. Without shuffling the order is {@code 0, 1, 2, ...}.
+ * PairedViewDataset#getEpoch()}); for any other dataset it is the number of earlier calls to {@link
+ * #sample}. Without shuffling the order is {@code 0, 1, 2, ...}.
  */
 public final class SeededSampler implements Sampler {
 

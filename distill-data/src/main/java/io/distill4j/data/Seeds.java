@@ -1,9 +1,9 @@
 package io.distill4j.data;
 
 /**
- * Derives independent, reproducible seeds from a base seed and coordinates such as (epoch,
- * index), with the SplitMix64 finalizer, so that shuffles and augmentations never depend on a
- * global random number generator or on the order in which records are read.
+ * Derives independent, reproducible seeds from a base seed and coordinates such as (epoch, index),
+ * with the SplitMix64 finalizer, so that shuffles and augmentations never depend on a global random
+ * number generator or on the order in which records are read.
  */
 public final class Seeds {
 

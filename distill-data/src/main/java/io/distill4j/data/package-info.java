@@ -2,8 +2,8 @@
  * Face data for teacher-student training under occlusion: the adapters' common types ({@link
  * io.distill4j.data.FaceDataSource}, {@link io.distill4j.data.FaceSplit}, {@link
  * io.distill4j.data.FaceImage}), the paired-view DJL dataset ({@link
- * io.distill4j.data.PairedViewDataset}) with its seeded and class-balanced samplers, and the
- * {@code stats} and {@code show} tools ({@link io.distill4j.data.DatasetStats}, {@link
+ * io.distill4j.data.PairedViewDataset}) with its seeded and class-balanced samplers, and the {@code
+ * stats} and {@code show} tools ({@link io.distill4j.data.DatasetStats}, {@link
  * io.distill4j.data.PairGrid}).
  *
  * <p>Every record of a {@link io.distill4j.data.PairedViewDataset} follows {@link

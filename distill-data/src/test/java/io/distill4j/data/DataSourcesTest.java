@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.fer.FerLabelMode;
 import io.distill4j.data.synthetic.FerPlusWriter;
 import io.distill4j.data.synthetic.UtkFaceWriter;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class DataSourcesTest {
 
@@ -21,7 +24,11 @@ final class DataSourcesTest {
     @Test
     void open_eachNameWithItsFiles() throws IOException {
         FerPlusWriter.builder().setDirectory(dir.resolve("fer")).optSizes(30, 5, 5).write();
-        UtkFaceWriter.builder().setDirectory(dir.resolve("utk")).optCount(20).optImageSize(24).write();
+        UtkFaceWriter.builder()
+                .setDirectory(dir.resolve("utk"))
+                .optCount(20)
+                .optImageSize(24)
+                .write();
 
         FaceDataSource fer =
                 DataSources.open(
@@ -75,7 +82,10 @@ final class DataSourcesTest {
                                 + ", but "
                                 + dir.resolve("training.csv")
                                 + " was not found");
-        assertThatThrownBy(() -> DataSources.open("ferplus", dir.resolve("nope"), DataOptions.defaults()))
+        assertThatThrownBy(
+                        () ->
+                                DataSources.open(
+                                        "ferplus", dir.resolve("nope"), DataOptions.defaults()))
                 .isInstanceOf(FileNotFoundException.class)
                 .hasMessage("ferplus root " + dir.resolve("nope") + " is not a folder");
     }

@@ -3,16 +3,19 @@ package io.distill4j.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.fer.FerPlus;
 import io.distill4j.data.synthetic.FerPlusWriter;
 import io.distill4j.data.synthetic.SyntheticFaces;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class DatasetStatsTest {
 
@@ -24,7 +27,11 @@ final class DatasetStatsTest {
 
     @Test
     void render_endsWithOneLinePerSplit() throws IOException {
-        FerPlusWriter.builder().setDirectory(dir).optSizes(120, 30, 20).optUnnamedFraction(0.05f).write();
+        FerPlusWriter.builder()
+                .setDirectory(dir)
+                .optSizes(120, 30, 20)
+                .optUnnamedFraction(0.05f)
+                .write();
         // one bad row, skipped
         Path images = dir.resolve("fer2013.csv");
         List<String> rows = Files.readAllLines(images);
@@ -47,10 +54,13 @@ final class DatasetStatsTest {
         assertThat(text)
                 .contains(
                         "skipped records: 1 (on bad record: skip)",
-                        "  " + images + " line 6: unknown Usage 'Trainig', expected Training,"
+                        "  "
+                                + images
+                                + " line 6: unknown Usage 'Trainig', expected Training,"
                                 + " PublicTest or PrivateTest");
         assertThat(text).anyMatch(l -> l.startsWith("loaded in "));
-        assertThat(text).anyMatch(l -> l.startsWith("  excluded: ") && l.contains(FerPlus.NO_IMAGE_NAME));
+        assertThat(text)
+                .anyMatch(l -> l.startsWith("  excluded: ") && l.contains(FerPlus.NO_IMAGE_NAME));
         for (Usage u : DatasetStats.SPLITS) {
             assertThat(Arrays.stream(stats.counts(u)).sum()).isEqualTo(fer.split(u).size());
         }

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class FaceImageTest {
 
@@ -84,7 +86,8 @@ final class FaceImageTest {
         FaceImage image = ramp(1, 4, 4).withLandmarks(Landmarks.of(xy));
         FaceImage crop = image.crop(2, -1, 3, 2);
         // row -1 is outside: black; row 0 columns 2, 3 from the image, column 4 outside: black
-        assertThat(crop.pixels()).containsExactly(0f, 0f, 0f, image.get(0, 0, 2), image.get(0, 0, 3), 0f);
+        assertThat(crop.pixels())
+                .containsExactly(0f, 0f, 0f, image.get(0, 0, 2), image.get(0, 0, 3), 0f);
         assertThat(crop.landmarks().orElseThrow().x(0)).isEqualTo(1f);
         assertThat(crop.landmarks().orElseThrow().y(0)).isEqualTo(2f);
     }
@@ -121,7 +124,8 @@ final class FaceImageTest {
         assertThat(rgb.get(2, 1, 1)).isEqualTo(grey.get(0, 1, 1));
         FaceImage back = rgb.toChannels(1);
         for (int i = 0; i < 4; i++) {
-            assertThat(back.get(0, i / 2, i % 2)).isCloseTo(grey.get(0, i / 2, i % 2), within(1e-6f));
+            assertThat(back.get(0, i / 2, i % 2))
+                    .isCloseTo(grey.get(0, i / 2, i % 2), within(1e-6f));
         }
         FaceImage colour = FaceImage.of(3, 1, 1, new float[] {1f, 0f, 0f});
         assertThat(colour.toChannels(1).get(0, 0, 0)).isEqualTo(0.299f);
@@ -129,8 +133,14 @@ final class FaceImageTest {
 
     @Test
     void read_pngRoundTripsExactly() throws IOException {
-        FaceImage image = FaceImage.of(3, 2, 2, new float[] {
-            0f, 1f, 51 / 255f, 102 / 255f, 1f, 0f, 0f, 1f, 1f, 1f, 0f, 0f});
+        FaceImage image =
+                FaceImage.of(
+                        3,
+                        2,
+                        2,
+                        new float[] {
+                            0f, 1f, 51 / 255f, 102 / 255f, 1f, 0f, 0f, 1f, 1f, 1f, 0f, 0f
+                        });
         Path file = dir.resolve("x.png");
         ImageIO.write(image.toBufferedImage(), "png", file.toFile());
         assertThat(FaceImage.read(file)).isEqualTo(image);

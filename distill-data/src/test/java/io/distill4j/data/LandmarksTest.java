@@ -22,7 +22,8 @@ final class LandmarksTest {
                 .hasMessage("landmarks need 136 coordinates (68 points), was 135");
         float[] xy = new float[136];
         xy[11] = Float.NaN;
-        assertThatThrownBy(() -> Landmarks.of(xy)).hasMessage("landmark 5 must be finite, was (0.0, NaN)");
+        assertThatThrownBy(() -> Landmarks.of(xy))
+                .hasMessage("landmark 5 must be finite, was (0.0, NaN)");
     }
 
     @Test

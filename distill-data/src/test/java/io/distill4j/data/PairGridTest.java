@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.occlusion.Occlusions;
 import io.distill4j.data.synthetic.SyntheticFaces;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class PairGridTest {
 
@@ -53,7 +57,10 @@ final class PairGridTest {
     void render_badCount_fails() {
         SyntheticFaces faces = SyntheticFaces.builder().optSizes(1, 1, 1).build();
         PairedViewDataset ds =
-                PairedViewDataset.builder().setSource(faces.split(Usage.TRAIN)).setSampling(1, false).build();
+                PairedViewDataset.builder()
+                        .setSource(faces.split(Usage.TRAIN))
+                        .setSampling(1, false)
+                        .build();
         assertThatThrownBy(() -> PairGrid.render(ds, 0)).hasMessage("n must be > 0, was 0");
     }
 }

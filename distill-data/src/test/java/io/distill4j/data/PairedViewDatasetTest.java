@@ -12,10 +12,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.training.dataset.Record;
+
 import io.distill4j.core.BatchLayout;
 import io.distill4j.core.View;
 import io.distill4j.data.occlusion.Occlusions;
 import io.distill4j.data.synthetic.SyntheticFaces;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 
 @Tag("engine")
 final class PairedViewDatasetTest {
@@ -127,7 +130,10 @@ final class PairedViewDatasetTest {
             assertThat(b0).isEqualTo(a0);
             assertThat(b1).isEqualTo(a1);
             assertThat(a1).isNotEqualTo(a0);
-            assertThat(a0).containsExactlyInAnyOrderElementsOf(a1).hasSize(40).doesNotHaveDuplicates();
+            assertThat(a0)
+                    .containsExactlyInAnyOrderElementsOf(a1)
+                    .hasSize(40)
+                    .doesNotHaveDuplicates();
             PairedViewDataset c = builder().setSampling(8, true).optSeed(12).build();
             assertThat(order(c, manager)).isNotEqualTo(a0);
             a.setEpoch(1);
@@ -141,10 +147,7 @@ final class PairedViewDatasetTest {
         ExecutorService executor = Executors.newFixedThreadPool(2);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             PairedViewDataset sequential =
-                    builder()
-                            .setSampling(8, true)
-                            .optAugmentation(Augmentation.defaults())
-                            .build();
+                    builder().setSampling(8, true).optAugmentation(Augmentation.defaults()).build();
             PairedViewDataset parallel =
                     builder()
                             .setSampling(8, true)
@@ -210,7 +213,8 @@ final class PairedViewDatasetTest {
     @Test
     void getData_softLabels_stackToBatchByClasses() throws Exception {
         FaceSplit soft = new SoftSplit(FACES.split(Usage.TRAIN));
-        PairedViewDataset ds = PairedViewDataset.builder().setSource(soft).setSampling(5, false).build();
+        PairedViewDataset ds =
+                PairedViewDataset.builder().setSource(soft).setSampling(5, false).build();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Batch batch = ds.getData(manager).iterator().next();
             try (batch) {
@@ -299,7 +303,8 @@ final class PairedViewDatasetTest {
                 .hasMessage("occlusion was already set to vr-headset(landmarks when present)");
         assertThatThrownBy(() -> builder().setSampling(2, false).setSampling(3, true))
                 .hasMessage("sampling was already set");
-        assertThatThrownBy(() -> builder().optChannels(2)).hasMessage("channels must be 1 or 3, was 2");
+        assertThatThrownBy(() -> builder().optChannels(2))
+                .hasMessage("channels must be 1 or 3, was 2");
         assertThatThrownBy(() -> builder().optImageSize(0, 4))
                 .hasMessage("height must be in [1, 4096], was 0");
         PairedViewDataset ds = builder().setSampling(2, false).build();

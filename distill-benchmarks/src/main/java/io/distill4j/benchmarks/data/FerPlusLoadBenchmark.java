@@ -1,13 +1,11 @@
 package io.distill4j.benchmarks.data;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.fer.FerLabelMode;
 import io.distill4j.data.fer.FerPlus;
 import io.distill4j.data.synthetic.FerPlusWriter;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,6 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
 /**
  * Measures one full FER+ load: {@code fer2013.csv} and {@code fer2013new.csv} of the real size
  * (35,887 rows: 28,709 Training, 3,589 PublicTest, 3,589 PrivateTest; about 280 MB), parsed in one
@@ -29,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * seconds per load.
  *
  * <p>The files are written once per trial by {@link FerPlusWriter} (synthetic faces in the exact
- * distributed format, with its empty image names and vote spread) into a temporary folder, which
- * is deleted afterwards. Each measured operation is a cold single shot: a new {@link FerPlus}
- * load, returning the number of kept images so the work cannot be eliminated.
+ * distributed format, with its empty image names and vote spread) into a temporary folder, which is
+ * deleted afterwards. Each measured operation is a cold single shot: a new {@link FerPlus} load,
+ * returning the number of kept images so the work cannot be eliminated.
  *
  * <p>Run: {@code mvn -o -q -pl distill-benchmarks -am package -DskipTests && java -jar
  * distill-benchmarks/target/benchmarks.jar FerPlusLoadBenchmark}
@@ -40,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class FerPlusLoadBenchmark {
 

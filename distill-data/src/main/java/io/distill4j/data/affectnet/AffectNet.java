@@ -2,6 +2,7 @@ package io.distill4j.data.affectnet;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.data.DataFiles;
@@ -14,6 +15,7 @@ import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.Seeds;
 import io.distill4j.data.csv.CsvReader;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,10 +54,10 @@ import java.util.SplittableRandom;
  * official validation set is the test set (the test set is not public), and a seeded hold-out of
  * the training set, stratified by class, is the validation set.
  *
- * <p>Bad records (a wrong number of fields, non-numeric values, a non-positive face box, a
- * landmark list that is not 68 points, an expression outside 0-10, a missing image file, and with
- * {@link Builder#optVerifyImages} an unreadable image) stop the load with an error naming the file
- * and line, or with {@link OnBadRecord#SKIP} are skipped and reported. An image that passes these
+ * <p>Bad records (a wrong number of fields, non-numeric values, a non-positive face box, a landmark
+ * list that is not 68 points, an expression outside 0-10, a missing image file, and with {@link
+ * Builder#optVerifyImages} an unreadable image) stop the load with an error naming the file and
+ * line, or with {@link OnBadRecord#SKIP} are skipped and reported. An image that passes these
  * checks and still fails to decode later fails that read with an error naming its path.
  */
 public final class AffectNet implements FaceDataSource {
@@ -224,8 +226,8 @@ public final class AffectNet implements FaceDataSource {
         }
 
         /**
-         * Sets the fraction of each class of the training list held out for validation; the
-         * default is 0.1.
+         * Sets the fraction of each class of the training list held out for validation; the default
+         * is 0.1.
          *
          * @param fraction the fraction, in [0, 1)
          * @return this builder
@@ -278,8 +280,8 @@ public final class AffectNet implements FaceDataSource {
          *
          * @return the data set
          * @throws FileNotFoundException if a file list is missing (the message names it)
-         * @throws DatasetFormatException for a bad record under {@link OnBadRecord#FAIL}, or a
-         *     file list without the expected header
+         * @throws DatasetFormatException for a bad record under {@link OnBadRecord#FAIL}, or a file
+         *     list without the expected header
          * @throws IOException if reading fails
          */
         public AffectNet load() throws IOException {
@@ -329,7 +331,9 @@ public final class AffectNet implements FaceDataSource {
             Path training = DataFiles.require("affectnet", root, prefix + TRAINING_FILE);
             Path validation = DataFiles.require("affectnet", root, prefix + VALIDATION_FILE);
             imageFolder =
-                    Files.isDirectory(root.resolve(IMAGE_FOLDER)) ? root.resolve(IMAGE_FOLDER) : root;
+                    Files.isDirectory(root.resolve(IMAGE_FOLDER))
+                            ? root.resolve(IMAGE_FOLDER)
+                            : root;
             MessageDigest trainingDigest = DataFiles.sha256();
             MessageDigest validationDigest = DataFiles.sha256();
             Table train = read(training, Usage.TRAIN, trainingDigest);
@@ -355,7 +359,8 @@ public final class AffectNet implements FaceDataSource {
             }
             Map<Usage, AffectSplit> splits = new EnumMap<>(Usage.class);
             splits.put(Usage.TRAIN, train.select(Usage.TRAIN, heldOut, false, imageFolder));
-            splits.put(Usage.VALIDATION, train.select(Usage.VALIDATION, heldOut, true, imageFolder));
+            splits.put(
+                    Usage.VALIDATION, train.select(Usage.VALIDATION, heldOut, true, imageFolder));
             splits.put(Usage.TEST, test.select(Usage.TEST, null, false, imageFolder));
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("dataset", "affectnet");
@@ -403,8 +408,7 @@ public final class AffectNet implements FaceDataSource {
                                     usage,
                                     Checks.format(
                                             "expression %d (%s) is not one of the 8 classes",
-                                            row.expression(),
-                                            CODE_NAMES.get(row.expression())));
+                                            row.expression(), CODE_NAMES.get(row.expression())));
                             continue;
                         }
                         table.add(r.offset(), r.line(), row.expression());
@@ -444,8 +448,7 @@ public final class AffectNet implements FaceDataSource {
         return new Columns(index, header.size());
     }
 
-    private static Row parseRow(CsvReader r, Columns c, String name)
-            throws DatasetFormatException {
+    private static Row parseRow(CsvReader r, Columns c, String name) throws DatasetFormatException {
         if (r.size() != c.count()) {
             throw new DatasetFormatException(
                     name,

@@ -2,6 +2,7 @@ package io.distill4j.data.csv;
 
 import io.distill4j.core.Checks;
 import io.distill4j.data.DatasetFormatException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,8 +72,8 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * Creates a reader for a stream that starts at a known line of a file (to read one record
-     * again from its offset, for example).
+     * Creates a reader for a stream that starts at a known line of a file (to read one record again
+     * from its offset, for example).
      *
      * @param in the stream, read from its current position
      * @param source the file name used in error messages
@@ -120,7 +121,9 @@ public final class CsvReader implements Closeable {
         }
         if (!started) {
             started = true;
-            if (len >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB
+            if (len >= 3
+                    && (buf[0] & 0xFF) == 0xEF
+                    && (buf[1] & 0xFF) == 0xBB
                     && (buf[2] & 0xFF) == 0xBF) {
                 pos = 3;
             }
@@ -249,8 +252,8 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * Reads a quoted field after its opening quote; returns the byte that ended it (a comma, a
-     * line break) or -1 at the end of the stream.
+     * Reads a quoted field after its opening quote; returns the byte that ended it (a comma, a line
+     * break) or -1 at the end of the stream.
      */
     private int readQuoted() throws IOException {
         long startLine = line;
@@ -332,8 +335,7 @@ public final class CsvReader implements Closeable {
     }
 
     /**
-     * Returns the buffer holding the current record's field bytes (overwritten by {@link
-     * #next()}).
+     * Returns the buffer holding the current record's field bytes (overwritten by {@link #next()}).
      *
      * @return the buffer; do not modify
      */

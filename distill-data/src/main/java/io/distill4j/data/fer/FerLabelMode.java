@@ -1,15 +1,16 @@
 package io.distill4j.data.fer;
 
 import io.distill4j.core.Checks;
+
 import java.util.Locale;
 import java.util.Objects;
 
 /** How FER+'s ten crowd votes per image become a training target. */
 public enum FerLabelMode {
     /**
-     * The FER+ protocol: votes of 1 are set to 0; the image is kept only when one class holds
-     * more than half of the remaining votes and that class is one of the eight emotions (not
-     * {@code unknown}, not {@code NF}); the target is that class's index.
+     * The FER+ protocol: votes of 1 are set to 0; the image is kept only when one class holds more
+     * than half of the remaining votes and that class is one of the eight emotions (not {@code
+     * unknown}, not {@code NF}); the target is that class's index.
      */
     MAJORITY,
     /**

@@ -2,6 +2,7 @@ package io.distill4j.data.fer;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.data.DataFiles;
@@ -12,6 +13,7 @@ import io.distill4j.data.FaceSplit;
 import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.csv.CsvReader;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,18 +35,19 @@ import java.util.OptionalInt;
 /**
  * FER+: the FER2013 faces with the FER+ crowd labels, as distributed.
  *
- * <p>Reads {@code fer2013.csv} ({@code emotion,pixels,Usage}: 2,304 space-separated grey values
- * per 48x48 image, row-major) together with {@code fer2013new.csv} ({@code Usage,Image
+ * <p>Reads {@code fer2013.csv} ({@code emotion,pixels,Usage}: 2,304 space-separated grey values per
+ * 48x48 image, row-major) together with {@code fer2013new.csv} ({@code Usage,Image
  * name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF}, ten votes per
- * row, the same rows in the same order; older copies lack the {@code Image name} column). Both files
- * are read in one streaming pass; only the kept images' pixels are held, as one byte each (about 83
- * MB for all 35,887 rows). Columns are found by their header names, so their order does not matter.
- * The files may use LF or CRLF line endings, start with a UTF-8 byte-order mark and quote fields.
+ * row, the same rows in the same order; older copies lack the {@code Image name} column). Both
+ * files are read in one streaming pass; only the kept images' pixels are held, as one byte each
+ * (about 83 MB for all 35,887 rows). Columns are found by their header names, so their order does
+ * not matter. The files may use LF or CRLF line endings, start with a UTF-8 byte-order mark and
+ * quote fields.
  *
- * <p>Splits: {@code Training} is the training set, {@code PublicTest} the validation set and
- * {@code PrivateTest} the test set. Rows with an empty {@code Image name} are not images (FER+'s
- * own generator skips them) and are excluded, as are the rows the {@linkplain FerLabelMode label
- * mode} leaves out; the {@link LoadReport} counts both per split and reason.
+ * <p>Splits: {@code Training} is the training set, {@code PublicTest} the validation set and {@code
+ * PrivateTest} the test set. Rows with an empty {@code Image name} are not images (FER+'s own
+ * generator skips them) and are excluded, as are the rows the {@linkplain FerLabelMode label mode}
+ * leaves out; the {@link LoadReport} counts both per split and reason.
  *
  * <p>Bad records (a wrong number of fields or pixels, a non-numeric value, an unknown {@code
  * Usage}, a {@code Usage} that differs between the two files) stop the load with a {@link
@@ -197,8 +200,7 @@ public final class FerPlus implements FaceDataSource {
             emotions += votes[i];
             bestEmotion = Math.max(bestEmotion, votes[i]);
         }
-        if (emotions == 0
-                || Math.max(votes[NUM_CLASSES], votes[NUM_CLASSES + 1]) > bestEmotion) {
+        if (emotions == 0 || Math.max(votes[NUM_CLASSES], votes[NUM_CLASSES + 1]) > bestEmotion) {
             return Optional.empty();
         }
         float[] p = new float[NUM_CLASSES];
@@ -344,8 +346,8 @@ public final class FerPlus implements FaceDataSource {
          *
          * @return the data set
          * @throws java.io.FileNotFoundException if a file is missing (the message names it)
-         * @throws DatasetFormatException for a bad record under {@link OnBadRecord#FAIL}, or
-         *     for files that cannot be paired (different lengths, missing columns)
+         * @throws DatasetFormatException for a bad record under {@link OnBadRecord#FAIL}, or for
+         *     files that cannot be paired (different lengths, missing columns)
          * @throws IOException if reading fails
          */
         public FerPlus load() throws IOException {

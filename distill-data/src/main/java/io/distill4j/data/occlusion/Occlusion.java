@@ -2,6 +2,7 @@ package io.distill4j.data.occlusion;
 
 import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
+
 import java.util.Objects;
 
 /**

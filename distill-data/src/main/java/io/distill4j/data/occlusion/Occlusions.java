@@ -1,6 +1,7 @@
 package io.distill4j.data.occlusion;
 
 import io.distill4j.core.Checks;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;

@@ -3,6 +3,7 @@ package io.distill4j.data.occlusion;
 import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.Landmarks;
+
 import java.util.Optional;
 
 /**
@@ -10,11 +11,11 @@ import java.util.Optional;
  *
  * <p>With the 68 landmarks the mask is the polygon through the nose bridge point 28 and the jaw
  * points 15 down to 1 (the key points MaskTheFace fits its template to). Without landmarks (aligned
- * crops) it is a fixed mask-shaped template: its top edge runs from the middle of the image
- * ({@code y = 0.50 H}) to the cheeks ({@code y = 0.60 H} at the sides), down to the chin at the
- * bottom edge. The mask is painted a flat light blue ({@code (0.65, 0.78, 0.92)}; its ITU-R 601
- * luma, about 0.757, on grey images), as MaskTheFace tints its default mask towards blue; no
- * shading or brightness matching is attempted.
+ * crops) it is a fixed mask-shaped template: its top edge runs from the middle of the image ({@code
+ * y = 0.50 H}) to the cheeks ({@code y = 0.60 H} at the sides), down to the chin at the bottom
+ * edge. The mask is painted a flat light blue ({@code (0.65, 0.78, 0.92)}; its ITU-R 601 luma,
+ * about 0.757, on grey images), as MaskTheFace tints its default mask towards blue; no shading or
+ * brightness matching is attempted.
  */
 public final class SurgicalMaskOcclusion implements Occlusion {
 

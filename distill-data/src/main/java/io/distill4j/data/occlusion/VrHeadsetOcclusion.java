@@ -3,16 +3,17 @@ package io.distill4j.data.occlusion;
 import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.Landmarks;
+
 import java.util.Optional;
 
 /**
  * A virtual-reality headset over the upper face (name {@code vr-headset}), painted black.
  *
- * <p>Without landmarks (FER+, UTKFace and the synthetic faces are aligned crops) the headset is
- * the paper's setting: the top {@code floor(H / 2)} rows of the image are hidden and every other
- * pixel is left exactly as it was. With the 68 landmarks (AffectNet) it is a rectangle of aspect
- * 2:1 whose width is the distance between the jaw points 0 and 16, centred on the midpoint of the
- * two eye centres (means of points 36-41 and 42-47) and rotated with the line through them, so it
+ * <p>Without landmarks (FER+, UTKFace and the synthetic faces are aligned crops) the headset is the
+ * paper's setting: the top {@code floor(H / 2)} rows of the image are hidden and every other pixel
+ * is left exactly as it was. With the 68 landmarks (AffectNet) it is a rectangle of aspect 2:1
+ * whose width is the distance between the jaw points 0 and 16, centred on the midpoint of the two
+ * eye centres (means of points 36-41 and 42-47) and rotated with the line through them, so it
  * follows the head's position and roll. Pixels are hidden when their centre lies inside.
  */
 public final class VrHeadsetOcclusion implements Occlusion {
@@ -81,8 +82,7 @@ public final class VrHeadsetOcclusion implements Occlusion {
         float width =
                 (float)
                         Math.hypot(
-                                landmarks.x(16) - landmarks.x(0),
-                                landmarks.y(16) - landmarks.y(0));
+                                landmarks.x(16) - landmarks.x(0), landmarks.y(16) - landmarks.y(0));
         float hw = width / 2;
         float hh = width / 4;
         float cos = (float) Math.cos(angle);
@@ -107,6 +107,7 @@ public final class VrHeadsetOcclusion implements Occlusion {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return Checks.format("%s(%s)", NAME, useLandmarks ? "landmarks when present" : "upper half");
+        return Checks.format(
+                "%s(%s)", NAME, useLandmarks ? "landmarks when present" : "upper half");
     }
 }

@@ -1,10 +1,12 @@
 package io.distill4j.data.synthetic;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.Seeds;
 import io.distill4j.data.fer.FerPlus;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,14 +24,14 @@ import java.util.SplittableRandom;
  * Writes synthetic faces as FER+ files, {@code fer2013.csv} and {@code fer2013new.csv}, in the
  * exact distributed format, so that {@link FerPlus} reads them like the real data.
  *
- * <p>Rows come in split order (Training, PublicTest, PrivateTest), as in the real file. The
- * named row at position {@code i} of a split is {@link SyntheticFaces#face(long, Usage, int)}
- * with the same seed (so it matches the in-memory {@code synthetic} source), its {@code emotion}
- * the FER2013 code of its expression (contempt, which FER2013 lacks, is written as 0, Angry), its
- * image name {@code ferNNNNNNN.png} numbered by row, and its votes {@link SyntheticFace#votes()},
- * so the majority rule drops some rows and the probability mode spreads others. A seeded fraction
- * of rows have an empty image name, a non-face image and all ten votes for {@code NF}, like the
- * rows FER+ marks as not images. Files use LF line endings and no byte-order mark.
+ * <p>Rows come in split order (Training, PublicTest, PrivateTest), as in the real file. The named
+ * row at position {@code i} of a split is {@link SyntheticFaces#face(long, Usage, int)} with the
+ * same seed (so it matches the in-memory {@code synthetic} source), its {@code emotion} the FER2013
+ * code of its expression (contempt, which FER2013 lacks, is written as 0, Angry), its image name
+ * {@code ferNNNNNNN.png} numbered by row, and its votes {@link SyntheticFace#votes()}, so the
+ * majority rule drops some rows and the probability mode spreads others. A seeded fraction of rows
+ * have an empty image name, a non-face image and all ten votes for {@code NF}, like the rows FER+
+ * marks as not images. Files use LF line endings and no byte-order mark.
  */
 public final class FerPlusWriter {
 
@@ -138,8 +140,8 @@ public final class FerPlusWriter {
         }
 
         /**
-         * Sets the fraction of rows with an empty image name; the default is 0.005 (the real
-         * file has 173 of 35,887, about 0.0048).
+         * Sets the fraction of rows with an empty image name; the default is 0.005 (the real file
+         * has 173 of 35,887, about 0.0048).
          *
          * @param fraction the fraction, in [0, 1]
          * @return this builder
@@ -150,8 +152,8 @@ public final class FerPlusWriter {
         }
 
         /**
-         * Sets whether the label file has the {@code Image name} column; the default is true
-         * (false writes the older format, in which no row is marked as not an image).
+         * Sets whether the label file has the {@code Image name} column; the default is true (false
+         * writes the older format, in which no row is marked as not an image).
          *
          * @param withNames whether to write image names
          * @return this builder
@@ -176,21 +178,23 @@ public final class FerPlusWriter {
             Path labels = directory.resolve(FerPlus.LABEL_FILE);
             Map<Usage, Integer> rows = new EnumMap<>(Usage.class);
             Map<Usage, Integer> unnamed = new EnumMap<>(Usage.class);
-            try (OutputStream img = new BufferedOutputStream(Files.newOutputStream(images), 1 << 20);
+            try (OutputStream img =
+                            new BufferedOutputStream(Files.newOutputStream(images), 1 << 20);
                     OutputStream lab =
                             new BufferedOutputStream(Files.newOutputStream(labels), 1 << 16)) {
                 ascii(img, "emotion,pixels,Usage\n");
                 ascii(
                         lab,
                         imageNames
-                                ? "Usage,Image name," + String.join(",", FerPlus.VOTE_COLUMNS) + "\n"
+                                ? "Usage,Image name,"
+                                        + String.join(",", FerPlus.VOTE_COLUMNS)
+                                        + "\n"
                                 : "Usage," + String.join(",", FerPlus.VOTE_COLUMNS) + "\n");
                 byte[] line = new byte[FerPlus.PIXELS * 4 + 64];
                 int row = 0;
                 for (int s = 0; s < ORDER.size(); s++) {
                     Usage usage = ORDER.get(s);
-                    String usageName =
-                            s == 0 ? "Training" : s == 1 ? "PublicTest" : "PrivateTest";
+                    String usageName = s == 0 ? "Training" : s == 1 ? "PublicTest" : "PrivateTest";
                     int blank = 0;
                     for (int i = 0; i < sizes[s]; i++, row++) {
                         SplittableRandom r =
@@ -257,8 +261,10 @@ public final class FerPlusWriter {
         float phase = (float) (r.nextDouble() * Math.PI * 2);
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                float v = 0.5f + 0.35f * (float) Math.sin(fx * x + fy * y + phase)
-                        + 0.1f * (float) (r.nextDouble() - 0.5);
+                float v =
+                        0.5f
+                                + 0.35f * (float) Math.sin(fx * x + fy * y + phase)
+                                + 0.1f * (float) (r.nextDouble() - 0.5);
                 p[y * size + x] = Math.max(0f, Math.min(1f, v));
             }
         }

@@ -4,6 +4,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.Seeds;
 import io.distill4j.data.fer.FerPlus;
+
 import java.util.SplittableRandom;
 
 /**
@@ -12,9 +13,9 @@ import java.util.SplittableRandom;
  *
  * <p>The face is drawn in a canonical frame (48 units across, the face centred) and then placed
  * with a small random shift, scale and roll, lit by a random brightness and left-right gradient,
- * with random pixel noise; all nuisance values derive from {@code detailSeed}. The expression
- * (the eight FER+ classes) is built from an upper-face state (brows and eyes) and a lower-face
- * state (mouth):
+ * with random pixel noise; all nuisance values derive from {@code detailSeed}. The expression (the
+ * eight FER+ classes) is built from an upper-face state (brows and eyes) and a lower-face state
+ * (mouth):
  *
  * <table>
  *   <caption>Expression cues</caption>
@@ -33,15 +34,15 @@ import java.util.SplittableRandom;
  * </table>
  *
  * <p>So happiness, contempt and surprise are told apart by the mouth alone, anger from neutral and
- * fear from neutral mostly by the brows and eyes (their mouths differ only subtly), and sadness from
- * disgust by both. With the upper half hidden, the mouth still separates five groups and leaves the
- * subtle cues to learn, so a teacher that relied on the brows loses much of its accuracy while a
- * student trained on occluded faces can recover part of it. The expression's intensity (0.55 to 1)
- * scales every deformation. Age shows in forehead lines, crow's feet and grey hair and brows (upper
- * half) and in nasolabial folds, mouth-corner lines and thinner lips (lower half); children have
- * rounder, smaller faces and larger eyes. Gender shows in brow thickness and hair length (upper)
- * and in jaw width, lips and, for adult males, stubble (lower). All features of the upper face lie
- * above row 24 of a 48x48 image and the mouth below it, whatever the pose.
+ * fear from neutral mostly by the brows and eyes (their mouths differ only subtly), and sadness
+ * from disgust by both. With the upper half hidden, the mouth still separates five groups and
+ * leaves the subtle cues to learn, so a teacher that relied on the brows loses much of its accuracy
+ * while a student trained on occluded faces can recover part of it. The expression's intensity
+ * (0.55 to 1) scales every deformation. Age shows in forehead lines, crow's feet and grey hair and
+ * brows (upper half) and in nasolabial folds, mouth-corner lines and thinner lips (lower half);
+ * children have rounder, smaller faces and larger eyes. Gender shows in brow thickness and hair
+ * length (upper) and in jaw width, lips and, for adult males, stubble (lower). All features of the
+ * upper face lie above row 24 of a 48x48 image and the mouth below it, whatever the pose.
  *
  * @param expression the expression class, in {@link FerPlus#CLASS_NAMES} order (0-7)
  * @param age the age in years, 1 to 90
@@ -119,9 +120,9 @@ public record SyntheticFace(
     }
 
     /**
-     * Returns the face's ten FER+ votes ({@link FerPlus#VOTE_COLUMNS} order): each tagger votes
-     * for the true class with a probability that grows with the intensity (0.6 to 0.95), else for
-     * a class it is often confused with (85%), {@code unknown} (10%) or {@code NF} (5%).
+     * Returns the face's ten FER+ votes ({@link FerPlus#VOTE_COLUMNS} order): each tagger votes for
+     * the true class with a probability that grows with the intensity (0.6 to 0.95), else for a
+     * class it is often confused with (85%), {@code unknown} (10%) or {@code NF} (5%).
      *
      * @return the ten vote counts, summing to 10
      */
@@ -363,7 +364,11 @@ public record SyntheticFace(
                         if (wrinkles > 0f && v > -16.5f && v < -11.5f && Math.abs(u) < 8f) {
                             for (int line = 0; line < 3; line++) {
                                 float lv = -12.4f - 1.6f * line - 0.02f * u * u;
-                                s -= 0.16f * wrinkles * line(v - lv, 0.45f) * (line < 1 + 3 * wrinkles ? 1f : 0f);
+                                s -=
+                                        0.16f
+                                                * wrinkles
+                                                * line(v - lv, 0.45f)
+                                                * (line < 1 + 3 * wrinkles ? 1f : 0f);
                             }
                         }
                         // crow's feet (upper)
@@ -371,7 +376,13 @@ public record SyntheticFace(
                             for (int side = -1; side <= 1; side += 2) {
                                 float ex = side * (eyeGap + eyeRx + 1.2f);
                                 if (Math.abs(u - ex) < 1.5f && Math.abs(v - eyeV) < 2.5f) {
-                                    s -= 0.12f * wrinkles * line(Math.abs(u - ex) - 0.3f * Math.abs(v - eyeV), 0.4f);
+                                    s -=
+                                            0.12f
+                                                    * wrinkles
+                                                    * line(
+                                                            Math.abs(u - ex)
+                                                                    - 0.3f * Math.abs(v - eyeV),
+                                                            0.4f);
                                 }
                             }
                         }
@@ -380,7 +391,18 @@ public record SyntheticFace(
                             s -= 0.06f * line(u - 0.5f, 0.5f);
                         }
                         for (int side = -1; side <= 1; side += 2) {
-                            s = blend(s, 0.25f, 0.7f * coverage(ellipse(u - side * 1.6f, v - 3.6f, 0.7f, 0.5f), 0.6f / k));
+                            s =
+                                    blend(
+                                            s,
+                                            0.25f,
+                                            0.7f
+                                                    * coverage(
+                                                            ellipse(
+                                                                    u - side * 1.6f,
+                                                                    v - 3.6f,
+                                                                    0.7f,
+                                                                    0.5f),
+                                                            0.6f / k));
                         }
                         // nasolabial folds (lower)
                         if (wrinkles > 0f && v > 3.5f && v < 10.5f) {
@@ -391,7 +413,10 @@ public record SyntheticFace(
                         }
                         // stubble (lower, adult men)
                         if (stubble > 0f && v > 6.5f) {
-                            s -= stubble * smooth(v - 6.5f, 2f) * (0.7f + 0.3f * (float) noiseRandom.nextDouble());
+                            s -=
+                                    stubble
+                                            * smooth(v - 6.5f, 2f)
+                                            * (0.7f + 0.3f * (float) noiseRandom.nextDouble());
                         }
                         value = blend(value, clamp(s), faceCover);
 
@@ -402,17 +427,35 @@ public record SyntheticFace(
                             float sclera = coverage(ellipse(eu, ev, eyeRx, eyeRy), 0.7f / k);
                             value = blend(value, 0.88f, sclera);
                             float iris = Math.min(1.4f, eyeRy);
-                            value = blend(value, 0.08f, sclera * coverage(ellipse(eu, ev, iris, iris), 0.7f / k));
-                            value = blend(value, 0.15f, 0.8f * outline(ellipse(eu, ev, eyeRx, eyeRy), 0.35f));
+                            value =
+                                    blend(
+                                            value,
+                                            0.08f,
+                                            sclera
+                                                    * coverage(
+                                                            ellipse(eu, ev, iris, iris), 0.7f / k));
+                            value =
+                                    blend(
+                                            value,
+                                            0.15f,
+                                            0.8f * outline(ellipse(eu, ev, eyeRx, eyeRy), 0.35f));
                             // brow: quadratic from inner (w = 0) to outer (w = 1)
                             float w = (side * u - 2.6f) / 7.6f;
                             if (w > -0.15f && w < 1.15f) {
                                 float cw = Math.max(0f, Math.min(1f, w));
-                                float bv = browBase - browLift + browInner * (1f - cw)
-                                        - browArch * 4f * cw * (1f - cw) + 0.5f * cw;
+                                float bv =
+                                        browBase
+                                                - browLift
+                                                + browInner * (1f - cw)
+                                                - browArch * 4f * cw * (1f - cw)
+                                                + 0.5f * cw;
                                 float bd = Math.abs(v - bv) - browWidth / 2f;
                                 float ends = w < 0f ? -w / 0.15f : w > 1f ? (w - 1f) / 0.15f : 0f;
-                                value = blend(value, greyBrow, coverage(bd, 0.6f / k) * (1f - ends));
+                                value =
+                                        blend(
+                                                value,
+                                                greyBrow,
+                                                coverage(bd, 0.6f / k) * (1f - ends));
                             }
                         }
 
@@ -420,18 +463,35 @@ public record SyntheticFace(
                         float mu = u / halfWidth;
                         if (Math.abs(mu) < 1.25f) {
                             float cu = Math.min(1f, Math.abs(mu));
-                            float centre = mouthV - corner * cu * cu
-                                    - cornerOneSide * Math.max(0f, smirkSide * mu) * Math.max(0f, smirkSide * mu);
+                            float centre =
+                                    mouthV
+                                            - corner * cu * cu
+                                            - cornerOneSide
+                                                    * Math.max(0f, smirkSide * mu)
+                                                    * Math.max(0f, smirkSide * mu);
                             float half = opening * (1f - cu * cu);
                             float d = Math.abs(v - centre) - half;
                             float ends = Math.abs(mu) > 1f ? (Math.abs(mu) - 1f) / 0.25f : 0f;
                             if (half > 0.05f && d < 0f) {
                                 value = blend(value, 0.07f, 1f - ends);
                             }
-                            value = blend(value, lipTone, coverage(Math.abs(d) - lip / 2f, 0.6f / k) * (1f - ends));
+                            value =
+                                    blend(
+                                            value,
+                                            lipTone,
+                                            coverage(Math.abs(d) - lip / 2f, 0.6f / k)
+                                                    * (1f - ends));
                             // mouth-corner lines with age (lower)
                             if (wrinkles > 0f && Math.abs(mu) > 1.0f) {
-                                value -= 0.1f * wrinkles * line(v - centre - 1.2f * (Math.abs(mu) - 1f) * 4f, 0.5f) * (1f - ends);
+                                value -=
+                                        0.1f
+                                                * wrinkles
+                                                * line(
+                                                        v
+                                                                - centre
+                                                                - 1.2f * (Math.abs(mu) - 1f) * 4f,
+                                                        0.5f)
+                                                * (1f - ends);
                             }
                         }
                     }

@@ -2,6 +2,7 @@ package io.distill4j.data.synthetic;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.data.FaceAttribute;
@@ -12,6 +13,7 @@ import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.Seeds;
 import io.distill4j.data.fer.FerPlus;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -26,8 +28,8 @@ import java.util.Objects;
  * <p>Sample {@code i} of a split is {@link SyntheticFace#sample(long)} with a seed derived from
  * {@code (seed, split, i)}, so every split is reproducible and independent of the others; images
  * are drawn when read (about a few hundred microseconds each at 48x48), only the labels are held.
- * The task follows the {@linkplain Builder#optAttribute attribute}: the eight FER+ expressions
- * (the target is the face's true class), the age (regression) or the gender ({@code male}, {@code
+ * The task follows the {@linkplain Builder#optAttribute attribute}: the eight FER+ expressions (the
+ * target is the face's true class), the age (regression) or the gender ({@code male}, {@code
  * female}).
  *
  * <pre>{@code

@@ -1,8 +1,10 @@
 package io.distill4j.data.synthetic;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.data.FaceImage;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+
 import javax.imageio.ImageIO;
 
 /**
  * Writes synthetic faces as UTKFace-style JPEG files named {@code
- * [age]_[gender]_[race]_[date&time].jpg.chip.jpg}, so that {@code UtkFace} reads them like the
- * real data.
+ * [age]_[gender]_[race]_[date&time].jpg.chip.jpg}, so that {@code UtkFace} reads them like the real
+ * data.
  *
- * <p>Face {@code i} is {@link SyntheticFaces#face(long, Usage, int)} of the training split with
- * the same seed, drawn at the chosen size, tinted to skin-like RGB ({@code (v, 0.93 v, 0.85 v)})
- * and saved by {@code javax.imageio}'s JPEG writer. Date-times are distinct, from 2017-01-09 on.
- * With {@link Builder#optMalformedNames(boolean)}, the first five files get the five kinds of
- * malformed names the real set contains: three without the race field, one with a space before
- * {@code .jpg}, one without the dot before {@code jpg.chip.jpg}.
+ * <p>Face {@code i} is {@link SyntheticFaces#face(long, Usage, int)} of the training split with the
+ * same seed, drawn at the chosen size, tinted to skin-like RGB ({@code (v, 0.93 v, 0.85 v)}) and
+ * saved by {@code javax.imageio}'s JPEG writer. Date-times are distinct, from 2017-01-09 on. With
+ * {@link Builder#optMalformedNames(boolean)}, the first five files get the five kinds of malformed
+ * names the real set contains: three without the race field, one with a space before {@code .jpg},
+ * one without the dot before {@code jpg.chip.jpg}.
  */
 public final class UtkFaceWriter {
 

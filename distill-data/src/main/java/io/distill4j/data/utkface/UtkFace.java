@@ -2,6 +2,7 @@ package io.distill4j.data.utkface;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.data.DataFiles;
@@ -14,6 +15,7 @@ import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.RecordIssue;
 import io.distill4j.data.Seeds;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Writer;
@@ -40,20 +42,21 @@ import java.util.stream.Stream;
  * or the aligned {@code .jpg.chip.jpg} form, for age (a regression, 0-116) or gender (0 male, 1
  * female).
  *
- * <p>The root folder is searched up to four levels deep (the distributed archives unpack to
- * {@code UTKFace/} or {@code crop_part1/}) for {@code .jpg} files; other files are not read and are
- * counted in the report's notes. Names are parsed by {@link UtkFaceName}: the known malformed
- * names of the real set are repaired, kept and listed in {@link LoadReport#repaired()}; any other
- * bad name, or an unreadable image, fails the load or, with {@link OnBadRecord#SKIP}, is skipped
- * and reported. Images are decoded when read, never held.
+ * <p>The root folder is searched up to four levels deep (the distributed archives unpack to {@code
+ * UTKFace/} or {@code crop_part1/}) for {@code .jpg} files; other files are not read and are
+ * counted in the report's notes. Names are parsed by {@link UtkFaceName}: the known malformed names
+ * of the real set are repaired, kept and listed in {@link LoadReport#repaired()}; any other bad
+ * name, or an unreadable image, fails the load or, with {@link OnBadRecord#SKIP}, is skipped and
+ * reported. Images are decoded when read, never held; the splits' {@link FaceSplit#imageShape()}
+ * is the first image's size, in RGB.
  *
  * <p>No official split exists, so the adapter makes one: within each stratum (gender x age decade,
- * ages 80 and over together), images are sorted by path, shuffled with a generator seeded by
- * {@code (seed, stratum)}, and the first {@code round(n * test)} go to the test set, the next
- * {@code round(n * validation)} to the validation set, the rest to the training set. The split is
- * written to a file ({@code utkface-split-seed<seed>.csv} in the root, or {@link
- * Builder#optSplitFile}) and read back by later runs, so runs share it; a split file made with
- * another seed or other fractions, or that does not list every image, is an error.
+ * ages 80 and over together), images are sorted by path, shuffled with a generator seeded by {@code
+ * (seed, stratum)}, and the first {@code round(n * test)} go to the test set, the next {@code
+ * round(n * validation)} to the validation set, the rest to the training set. The split is written
+ * to a file ({@code utkface-split-seed<seed>.csv} in the root, or {@link Builder#optSplitFile}) and
+ * read back by later runs, so runs share it; a split file made with another seed or other
+ * fractions, or that does not list every image, is an error.
  */
 public final class UtkFace implements FaceDataSource {
 
@@ -64,7 +67,10 @@ public final class UtkFace implements FaceDataSource {
     public static final List<String> RACE_NAMES =
             List.of("White", "Black", "Asian", "Indian", "Others");
 
-    /** The size the aligned images are distributed at, {@code (3, 200, 200)}. */
+    /**
+     * The size the aligned images are distributed at, {@code (3, 200, 200)}: the splits' {@link
+     * FaceSplit#imageShape()} when the first image's header cannot be read.
+     */
     public static final Shape IMAGE_SHAPE = new Shape(3, 200, 200);
 
     private static final String SPLIT_HEADER = "# distill4j utkface split";
@@ -264,8 +270,8 @@ public final class UtkFace implements FaceDataSource {
         }
 
         /**
-         * Sets the split file; the default is {@code utkface-split-seed<seed>.csv} in the root.
-         * An existing file is read, a missing one is written.
+         * Sets the split file; the default is {@code utkface-split-seed<seed>.csv} in the root. An
+         * existing file is read, a missing one is written.
          *
          * @param file the file
          * @return this builder
@@ -315,8 +321,8 @@ public final class UtkFace implements FaceDataSource {
          *
          * @return the data set
          * @throws FileNotFoundException if the root is not a folder or holds no {@code .jpg}
-         * @throws DatasetFormatException for a bad name or image under {@link OnBadRecord#FAIL},
-         *     or a split file that does not match
+         * @throws DatasetFormatException for a bad name or image under {@link OnBadRecord#FAIL}, or
+         *     a split file that does not match
          * @throws IOException if reading or writing fails
          */
         public UtkFace load() throws IOException {
@@ -445,7 +451,12 @@ public final class UtkFace implements FaceDataSource {
                     attribute == FaceAttribute.AGE
                             ? Task.regression()
                             : Task.classification(GENDER_NAMES);
-            members.forEach((u, list) -> splits.put(u, new UtkSplit(u, task, attribute, list)));
+            Shape shape =
+                    DataFiles.imageSize(entries.get(0).file())
+                            .map(hw -> new Shape(3, hw[0], hw[1]))
+                            .orElse(IMAGE_SHAPE);
+            members.forEach(
+                    (u, list) -> splits.put(u, new UtkSplit(u, task, attribute, shape, list)));
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("dataset", "utkface");
             provenance.put("root", root.toString());
@@ -544,8 +555,11 @@ public final class UtkFace implements FaceDataSource {
                         e);
             }
             try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                w.write(SPLIT_HEADER + "; " + describeSettings()
-                        + "; stratified by gender and age decade\n");
+                w.write(
+                        SPLIT_HEADER
+                                + "; "
+                                + describeSettings()
+                                + "; stratified by gender and age decade\n");
                 w.write("file,split\n");
                 for (Entry e : entries) {
                     w.write(e.relative());
@@ -562,8 +576,11 @@ public final class UtkFace implements FaceDataSource {
             String name = splitFile.toString();
             if (lines.isEmpty() || !lines.get(0).startsWith(SPLIT_HEADER)) {
                 throw new DatasetFormatException(
-                        name, 1, "not a distill4j UTKFace split file: it must start with '"
-                                + SPLIT_HEADER + "'");
+                        name,
+                        1,
+                        "not a distill4j UTKFace split file: it must start with '"
+                                + SPLIT_HEADER
+                                + "'");
             }
             if (!lines.get(0).contains("; " + describeSettings() + ";")) {
                 throw new DatasetFormatException(
@@ -573,7 +590,9 @@ public final class UtkFace implements FaceDataSource {
                                 "the split was made with other settings (%s) than this run's"
                                         + " (%s); delete the file to make a new split, or choose"
                                         + " another with optSplitFile",
-                                lines.get(0).substring(SPLIT_HEADER.length()).replaceFirst("^[;\\s]+", ""),
+                                lines.get(0)
+                                        .substring(SPLIT_HEADER.length())
+                                        .replaceFirst("^[;\\s]+", ""),
                                 describeSettings()));
             }
             Map<String, Entry> known = new HashMap<>();
@@ -651,13 +670,16 @@ public final class UtkFace implements FaceDataSource {
         private final Usage usage;
         private final Task task;
         private final FaceAttribute attribute;
+        private final Shape shape;
         private final Path[] files;
         private final String[] names;
         private final int[] ages;
         private final int[] genders;
 
-        UtkSplit(Usage usage, Task task, FaceAttribute attribute, List<Entry> entries) {
+        UtkSplit(
+                Usage usage, Task task, FaceAttribute attribute, Shape shape, List<Entry> entries) {
             this.usage = usage;
+            this.shape = shape;
             this.task = task;
             this.attribute = attribute;
             int n = entries.size();
@@ -691,7 +713,7 @@ public final class UtkFace implements FaceDataSource {
 
         @Override
         public Shape imageShape() {
-            return IMAGE_SHAPE;
+            return shape;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.distill4j.data.utkface;
 
 import io.distill4j.core.Checks;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +11,8 @@ import java.util.OptionalInt;
  * The labels a UTKFace file name carries: {@code [age]_[gender]_[race]_[date&time].jpg}, or the
  * aligned-and-cropped form {@code ...jpg.chip.jpg}.
  *
- * <p>What each known malformed name of the real set gets (all are kept, for age and for gender,
- * and each repair is reported):
+ * <p>What each known malformed name of the real set gets (all are kept, for age and for gender, and
+ * each repair is reported):
  *
  * <ul>
  *   <li>no race field ({@code 39_1_20170116174525125.jpg.chip.jpg}, and the two {@code 61_1_...}

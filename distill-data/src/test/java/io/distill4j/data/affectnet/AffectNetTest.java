@@ -1,10 +1,12 @@
 package io.distill4j.data.affectnet;
 
 import static io.distill4j.data.TestFiles.f;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.DatasetFormatException;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
@@ -15,6 +17,10 @@ import io.distill4j.data.PairedViewDataset;
 import io.distill4j.data.TestFiles;
 import io.distill4j.data.occlusion.OcclusionTest;
 import io.distill4j.data.occlusion.Occlusions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,9 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class AffectNetTest {
 
@@ -115,7 +120,8 @@ final class AffectNetTest {
         assertThat(net.split(Usage.TEST).size()).isEqualTo(8);
         for (int i = 0; i < 8; i++) {
             assertThat(net.split(Usage.TEST).classIndex(i)).isEqualTo(i);
-            assertThat(net.split(Usage.TEST).describe(i)).isEqualTo(f("validation.csv line %d", i + 2));
+            assertThat(net.split(Usage.TEST).describe(i))
+                    .isEqualTo(f("validation.csv line %d", i + 2));
         }
         assertThat(net.report().excluded(Usage.TRAIN))
                 .containsExactly(
@@ -123,7 +129,8 @@ final class AffectNetTest {
                         Map.entry("expression 9 (Uncertain) is not one of the 8 classes", 1L),
                         Map.entry("expression 10 (No-Face) is not one of the 8 classes", 1L));
         assertThat(net.report().excluded(Usage.TEST))
-                .containsExactly(Map.entry("expression 9 (Uncertain) is not one of the 8 classes", 1L));
+                .containsExactly(
+                        Map.entry("expression 9 (Uncertain) is not one of the 8 classes", 1L));
 
         AffectNet again = AffectNet.builder().setRoot(root).optValidationFraction(0.2f).load();
         assertThat(describe(again.split(Usage.VALIDATION)))
@@ -148,7 +155,8 @@ final class AffectNetTest {
         assertThat(crop.landmarks().orElseThrow().x(0)).isEqualTo(landmarks().x(0) - 10);
         assertThat(train.image(1).landmarks()).isEmpty();
         // the test split's quoted landmark fields read the same
-        assertThat(net.split(Usage.TEST).image(3).landmarks()).contains(crop.landmarks().orElseThrow());
+        assertThat(net.split(Usage.TEST).image(3).landmarks())
+                .contains(crop.landmarks().orElseThrow());
     }
 
     @Test
@@ -201,15 +209,16 @@ final class AffectNetTest {
                         f("%s,10,5,40,40,,1,0", img),
                         f("%s,10,5,40,40,,1,x,0", img)));
         String training = lists().resolve(AffectNet.TRAINING_FILE).toString();
-        AffectNet net =
-                AffectNet.builder().setRoot(root).optOnBadRecord(OnBadRecord.SKIP).load();
+        AffectNet net = AffectNet.builder().setRoot(root).optOnBadRecord(OnBadRecord.SKIP).load();
         assertThat(net.report().skipped())
                 .extracting(Object::toString)
                 .containsExactly(
-                        training + " line 45: facial_landmarks must hold 136 values (68 points as"
+                        training
+                                + " line 45: facial_landmarks must hold 136 values (68 points as"
                                 + " x;y), found 3",
                         training + " line 46: face_x must be a number, was 'ten'",
-                        training + " line 47: face_width and face_height must be > 0, were 0 and"
+                        training
+                                + " line 47: face_width and face_height must be > 0, were 0 and"
                                 + " 40",
                         training + " line 48: expression must be in [0, 10], was 11",
                         training + " line 49: expected 9 fields, found 8",

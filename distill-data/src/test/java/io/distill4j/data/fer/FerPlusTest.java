@@ -2,11 +2,13 @@ package io.distill4j.data.fer;
 
 import static io.distill4j.data.TestFiles.f;
 import static io.distill4j.data.TestFiles.pixels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.DatasetFormatException;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
@@ -14,21 +16,23 @@ import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.RecordIssue;
 import io.distill4j.data.TestFiles;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class FerPlusTest {
 
     /**
-     * The hand-written rows: Usage, image name, the ten votes. The expected outcomes are derived
-     * by hand in the comments (majority: votes <= 1 become 0; kept when the top class holds more
-     * than half of what remains and is an emotion).
+     * The hand-written rows: Usage, image name, the ten votes. The expected outcomes are derived by
+     * hand in the comments (majority: votes <= 1 become 0; kept when the top class holds more than
+     * half of what remains and is an emotion).
      */
     private static final String[][] ROWS = {
         // 1: 4,0,0,0,3,2 after dropping -> sum 9, top 4, 8 <= 9 -> no majority.
@@ -74,10 +78,16 @@ final class FerPlusTest {
         List<String> images = new ArrayList<>(List.of(IMAGE_HEADER));
         List<String> labels =
                 new ArrayList<>(
-                        List.of(imageNames ? LABEL_HEADER : LABEL_HEADER.replace("Image name,", "")));
+                        List.of(
+                                imageNames
+                                        ? LABEL_HEADER
+                                        : LABEL_HEADER.replace("Image name,", "")));
         for (int i = 0; i < ROWS.length; i++) {
             String[] r = ROWS[i];
-            images.add(quoted ? f("%d,\"%s\",%s", i % 7, pixels(i), r[0]) : f("%d,%s,%s", i % 7, pixels(i), r[0]));
+            images.add(
+                    quoted
+                            ? f("%d,\"%s\",%s", i % 7, pixels(i), r[0])
+                            : f("%d,%s,%s", i % 7, pixels(i), r[0]));
             String name = quoted ? "\"" + r[1] + "\"" : r[1];
             labels.add(imageNames ? r[0] + "," + name + "," + r[2] : r[0] + "," + r[2]);
         }
@@ -125,7 +135,9 @@ final class FerPlusTest {
                 .containsExactly(
                         Map.entry(FerPlus.NO_MAJORITY, 1L), Map.entry(FerPlus.NO_IMAGE_NAME, 1L));
         assertThat(fer.task().classNames()).isEqualTo(FerPlus.CLASS_NAMES);
-        assertThat(fer.provenance()).containsEntry("label mode", "majority").containsEntry("rows", "13");
+        assertThat(fer.provenance())
+                .containsEntry("label mode", "majority")
+                .containsEntry("rows", "13");
     }
 
     @Test
@@ -201,7 +213,8 @@ final class FerPlusTest {
         List<String> images = new ArrayList<>(List.of(IMAGE_HEADER));
         List<String> labels = new ArrayList<>(List.of(LABEL_HEADER));
         for (int i = 0; i < 4; i++) {
-            images.add(i == badRow && imageLine != null ? imageLine : f("0,%s,Training", pixels(i)));
+            images.add(
+                    i == badRow && imageLine != null ? imageLine : f("0,%s,Training", pixels(i)));
             labels.add(
                     i == badRow && labelLine != null
                             ? labelLine
@@ -300,7 +313,9 @@ final class FerPlusTest {
             images.add(
                     i == 1
                             ? f("0,%s,Training", pixels(i, 2300))
-                            : i == 4 ? f("0,%s,Validation", pixels(i)) : f("0,%s,Training", pixels(i)));
+                            : i == 4
+                                    ? f("0,%s,Validation", pixels(i))
+                                    : f("0,%s,Training", pixels(i)));
             labels.add(
                     i == 2
                             ? f("Training,fer%07d.png,0,ten,0,0,0,0,0,0,0,0", i)
@@ -323,7 +338,8 @@ final class FerPlusTest {
                                 6,
                                 "unknown Usage 'Validation', expected Training, PublicTest or"
                                         + " PrivateTest"));
-        assertThat(fer.split(Usage.TRAIN).describe(2)).isEqualTo("fer2013.csv line 7 (fer0000005.png)");
+        assertThat(fer.split(Usage.TRAIN).describe(2))
+                .isEqualTo("fer2013.csv line 7 (fer0000005.png)");
     }
 
     @Test
@@ -335,7 +351,11 @@ final class FerPlusTest {
         }
         TestFiles.write(dir.resolve(FerPlus.LABEL_FILE), shorter, "\n", false);
         assertThatThrownBy(
-                        () -> FerPlus.builder().setRoot(dir).optOnBadRecord(OnBadRecord.SKIP).load())
+                        () ->
+                                FerPlus.builder()
+                                        .setRoot(dir)
+                                        .optOnBadRecord(OnBadRecord.SKIP)
+                                        .load())
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessage(
                         image()

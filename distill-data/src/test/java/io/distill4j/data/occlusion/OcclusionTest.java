@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.Landmarks;
-import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
 
 public final class OcclusionTest {
 
@@ -84,7 +86,8 @@ public final class OcclusionTest {
                 if (y < 24) {
                     assertThat(occluded.get(0, y, x)).as("(%d, %d)", y, x).isZero();
                 } else {
-                    assertThat(occluded.get(0, y, x)).as("(%d, %d)", y, x)
+                    assertThat(occluded.get(0, y, x))
+                            .as("(%d, %d)", y, x)
                             .isEqualTo(clean.get(0, y, x));
                 }
             }

@@ -3,8 +3,13 @@ package io.distill4j.data.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.data.FaceSplit;
 import io.distill4j.data.fer.FerPlus;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +18,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class FerPlusWriterTest {
 
@@ -57,8 +60,14 @@ final class FerPlusWriterTest {
                                 + "contempt,unknown,NF");
         Map<Usage, List<Integer>> expected = new EnumMap<>(Usage.class);
         Map<Usage, Integer> unnamed = new EnumMap<>(Usage.class);
-        Map<String, Usage> usages = Map.of(
-                "Training", Usage.TRAIN, "PublicTest", Usage.VALIDATION, "PrivateTest", Usage.TEST);
+        Map<String, Usage> usages =
+                Map.of(
+                        "Training",
+                        Usage.TRAIN,
+                        "PublicTest",
+                        Usage.VALIDATION,
+                        "PrivateTest",
+                        Usage.TEST);
         Map<Usage, Integer> position = new EnumMap<>(Usage.class);
         for (int row = 1; row < lines.size(); row++) {
             String[] f = lines.get(row).split(",", -1);
@@ -73,7 +82,8 @@ final class FerPlusWriterTest {
                 unnamed.merge(usage, 1, Integer::sum);
                 continue;
             }
-            assertThat(f[1]).isEqualTo(String.format(java.util.Locale.ROOT, "fer%07d.png", row - 1));
+            assertThat(f[1])
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "fer%07d.png", row - 1));
             assertThat(votes).isEqualTo(SyntheticFaces.face(5, usage, i).votes());
             int label = majority(votes);
             if (label >= 0) {
@@ -100,7 +110,11 @@ final class FerPlusWriterTest {
     @Test
     void write_firstNamedRow_holdsTheRenderedFace() throws IOException {
         FerPlusWriter.builder().setDirectory(dir).optSizes(3, 0, 0).optUnnamedFraction(0f).write();
-        FerPlus fer = FerPlus.builder().setRoot(dir).optLabelMode(io.distill4j.data.fer.FerLabelMode.PROBABILITY).load();
+        FerPlus fer =
+                FerPlus.builder()
+                        .setRoot(dir)
+                        .optLabelMode(io.distill4j.data.fer.FerLabelMode.PROBABILITY)
+                        .load();
         float[] written = fer.split(Usage.TRAIN).image(0).pixels();
         float[] rendered = SyntheticFaces.face(42, Usage.TRAIN, 0).render(48).pixels();
         for (int i = 0; i < written.length; i++) {
@@ -111,7 +125,11 @@ final class FerPlusWriterTest {
     @Test
     void write_olderFormat_hasNoImageNameColumn() throws IOException {
         FerPlusWriter.Summary summary =
-                FerPlusWriter.builder().setDirectory(dir).optSizes(20, 5, 5).optImageNames(false).write();
+                FerPlusWriter.builder()
+                        .setDirectory(dir)
+                        .optSizes(20, 5, 5)
+                        .optImageNames(false)
+                        .write();
         assertThat(Files.readAllLines(summary.labelFile()).get(0))
                 .isEqualTo(
                         "Usage,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,"

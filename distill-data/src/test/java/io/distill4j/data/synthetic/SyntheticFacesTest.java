@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Task;
 import io.distill4j.data.FaceAttribute;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
-import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
 
 final class SyntheticFacesTest {
 
@@ -52,8 +55,7 @@ final class SyntheticFacesTest {
             }
             for (int a = 0; a < 8; a++) {
                 for (int b = a + 1; b < 8; b++) {
-                    boolean sameUpper =
-                            SyntheticFace.upperState(a) == SyntheticFace.upperState(b);
+                    boolean sameUpper = SyntheticFace.upperState(a) == SyntheticFace.upperState(b);
                     if (sameUpper) {
                         assertThat(rows(images[a], 0, 24))
                                 .as("classes %d and %d, seed %d: upper halves", a, b, seed)
@@ -82,8 +84,10 @@ final class SyntheticFacesTest {
             SyntheticFace woman =
                     new SyntheticFace(base.expression(), 25, 1, base.race(), base.intensity(), 7);
             for (SyntheticFace other : new SyntheticFace[] {old, woman}) {
-                assertThat(rows(other.render(48), 0, 24)).isNotEqualTo(rows(young.render(48), 0, 24));
-                assertThat(rows(other.render(48), 24, 48)).isNotEqualTo(rows(young.render(48), 24, 48));
+                assertThat(rows(other.render(48), 0, 24))
+                        .isNotEqualTo(rows(young.render(48), 0, 24));
+                assertThat(rows(other.render(48), 24, 48))
+                        .isNotEqualTo(rows(young.render(48), 24, 48));
             }
         }
     }
@@ -129,7 +133,10 @@ final class SyntheticFacesTest {
         assertThat(split.target(0)[0]).isEqualTo(SyntheticFaces.face(42, Usage.TRAIN, 0).age());
         assertThatThrownBy(() -> split.classIndex(0)).isInstanceOf(IllegalStateException.class);
         SyntheticFaces gender =
-                SyntheticFaces.builder().optAttribute(FaceAttribute.GENDER).optSizes(10, 1, 1).build();
+                SyntheticFaces.builder()
+                        .optAttribute(FaceAttribute.GENDER)
+                        .optSizes(10, 1, 1)
+                        .build();
         assertThat(gender.task().classNames()).containsExactly("male", "female");
     }
 

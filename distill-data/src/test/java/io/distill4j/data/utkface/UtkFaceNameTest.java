@@ -3,18 +3,21 @@ package io.distill4j.data.utkface;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.Test;
 
 final class UtkFaceNameTest {
 
     @Test
     void parse_wellFormedChipAndWildNames() {
         assertThat(UtkFaceName.parse("26_1_2_20170116174525125.jpg.chip.jpg"))
-                .isEqualTo(new UtkFaceName(26, 1, OptionalInt.of(2), "20170116174525125", List.of()));
+                .isEqualTo(
+                        new UtkFaceName(26, 1, OptionalInt.of(2), "20170116174525125", List.of()));
         assertThat(UtkFaceName.parse("1_0_0_20161219140623097.jpg"))
-                .isEqualTo(new UtkFaceName(1, 0, OptionalInt.of(0), "20161219140623097", List.of()));
+                .isEqualTo(
+                        new UtkFaceName(1, 0, OptionalInt.of(0), "20161219140623097", List.of()));
         assertThat(UtkFaceName.isChip("1_0_0_2016.jpg.chip.jpg")).isTrue();
         assertThat(UtkFaceName.isChip("1_0_0_2016.jpg")).isFalse();
     }
@@ -34,12 +37,18 @@ final class UtkFaceNameTest {
         assertThat(UtkFaceName.parse("24_0_1_20170116220224657 .jpg.chip.jpg"))
                 .isEqualTo(
                         new UtkFaceName(
-                                24, 0, OptionalInt.of(1), "20170116220224657",
+                                24,
+                                0,
+                                OptionalInt.of(1),
+                                "20170116220224657",
                                 List.of(UtkFaceName.SPACE)));
         assertThat(UtkFaceName.parse("55_0_0_20170116232725357jpg.chip.jpg"))
                 .isEqualTo(
                         new UtkFaceName(
-                                55, 0, OptionalInt.of(0), "20170116232725357",
+                                55,
+                                0,
+                                OptionalInt.of(0),
+                                "20170116232725357",
                                 List.of(UtkFaceName.NO_DOT)));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.training.dataset.Dataset.Usage;
+
 import io.distill4j.core.Task;
 import io.distill4j.data.DatasetFormatException;
 import io.distill4j.data.FaceAttribute;
@@ -12,6 +13,10 @@ import io.distill4j.data.FaceSplit;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.RecordIssue;
 import io.distill4j.data.synthetic.UtkFaceWriter;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +24,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 final class UtkFaceTest {
 
@@ -66,7 +69,9 @@ final class UtkFaceTest {
                         new RecordIssue(files.get(3).toString(), 0, UtkFaceName.SPACE),
                         new RecordIssue(files.get(4).toString(), 0, UtkFaceName.NO_DOT));
         assertThat(files.get(3).getFileName().toString()).contains(" .jpg.chip.jpg");
-        assertThat(files.get(4).getFileName().toString()).endsWith("jpg.chip.jpg").doesNotContain(".jpg.chip");
+        assertThat(files.get(4).getFileName().toString())
+                .endsWith("jpg.chip.jpg")
+                .doesNotContain(".jpg.chip");
         assertThat(utk.task()).isEqualTo(Task.regression());
     }
 
@@ -74,11 +79,11 @@ final class UtkFaceTest {
     void load_targetsComeFromTheNames() throws IOException {
         writeFaces(30);
         UtkFace age = UtkFace.builder().setRoot(root).load();
-        UtkFace gender =
-                UtkFace.builder().setRoot(root).optAttribute(FaceAttribute.GENDER).load();
+        UtkFace gender = UtkFace.builder().setRoot(root).optAttribute(FaceAttribute.GENDER).load();
         FaceSplit train = age.split(Usage.TRAIN);
         for (int i = 0; i < train.size(); i++) {
-            UtkFaceName name = UtkFaceName.parse(Path.of(train.describe(i)).getFileName().toString());
+            UtkFaceName name =
+                    UtkFaceName.parse(Path.of(train.describe(i)).getFileName().toString());
             assertThat(train.target(i)).containsExactly((float) name.age());
         }
         FaceSplit g = gender.split(Usage.TRAIN);
@@ -87,6 +92,7 @@ final class UtkFaceTest {
             assertThat(g.classIndex(i)).isEqualTo(name.gender());
         }
         assertThat(gender.task().classNames()).containsExactly("male", "female");
+        assertThat(train.imageShape()).isEqualTo(new ai.djl.ndarray.types.Shape(3, 32, 32));
         FaceImage image = train.image(0);
         assertThat(image.channels()).isEqualTo(3);
         assertThat(image.height()).isEqualTo(32);
@@ -113,7 +119,9 @@ final class UtkFaceTest {
         assigned.forEach(
                 (file, usage) -> {
                     UtkFaceName n = UtkFaceName.parse(Path.of(file).getFileName().toString());
-                    int[] c = strata.computeIfAbsent(UtkFace.stratum(n.gender(), n.age()), k -> new int[3]);
+                    int[] c =
+                            strata.computeIfAbsent(
+                                    UtkFace.stratum(n.gender(), n.age()), k -> new int[3]);
                     c[usage == Usage.TRAIN ? 0 : usage == Usage.VALIDATION ? 1 : 2]++;
                 });
         assertThat(strata.size()).isGreaterThan(5);
@@ -121,7 +129,9 @@ final class UtkFaceTest {
                 (key, c) -> {
                     int n = c[0] + c[1] + c[2];
                     assertThat(c[2]).as("test of stratum %d", key).isEqualTo(Math.round(n * 0.1f));
-                    assertThat(c[1]).as("validation of stratum %d", key).isEqualTo(Math.round(n * 0.1f));
+                    assertThat(c[1])
+                            .as("validation of stratum %d", key)
+                            .isEqualTo(Math.round(n * 0.1f));
                 });
 
         UtkFace second = UtkFace.builder().setRoot(root).optSeed(7).load();
@@ -171,9 +181,10 @@ final class UtkFaceTest {
     void load_badNamesAndUnreadableImages_failOrAreSkipped() throws IOException {
         writeFaces(20);
         Path dir = root.resolve("UTKFace");
-        Path badAge = Files.copy(
-                Files.list(dir).sorted().findFirst().orElseThrow(),
-                dir.resolve("130_0_0_20170101000000000.jpg.chip.jpg"));
+        Path badAge =
+                Files.copy(
+                        Files.list(dir).sorted().findFirst().orElseThrow(),
+                        dir.resolve("130_0_0_20170101000000000.jpg.chip.jpg"));
         Path garbage = Files.writeString(dir.resolve("30_1_0_20170101000000001.jpg.chip.jpg"), "x");
         Path notes = Files.writeString(root.resolve("README.txt"), "not an image");
 
@@ -205,7 +216,8 @@ final class UtkFaceTest {
     @Test
     void image_unreadableUnderFail_failsWhenReadNamingThePath() throws IOException {
         Files.createDirectories(root);
-        Path garbage = Files.writeString(root.resolve("30_1_0_20170101000000001.jpg.chip.jpg"), "x");
+        Path garbage =
+                Files.writeString(root.resolve("30_1_0_20170101000000001.jpg.chip.jpg"), "x");
         UtkFace utk = UtkFace.builder().setRoot(root).optFractions(0f, 0f).load();
         assertThat(utk.split(Usage.TRAIN).size()).isEqualTo(1);
         assertThatThrownBy(() -> utk.split(Usage.TRAIN).image(0))
