@@ -8,6 +8,14 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new StatsCommand(), new ShowCommand());
+        return List.of(
+                new DemoCommand(),
+                new CompareCommand(),
+                new TrainTeacherCommand(),
+                new DistillCommand(),
+                new EvaluateCommand(),
+                new StatsCommand(),
+                new ShowCommand(),
+                new ModelInfoCommand());
     }
 }

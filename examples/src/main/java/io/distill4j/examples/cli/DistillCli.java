@@ -67,6 +67,15 @@ public final class DistillCli implements Runnable {
             verbose |= arg.equals("--verbose");
         }
         cli.setParameterExceptionHandler(new ParameterErrors());
+        try {
+            ConfigFile config = ConfigFile.fromArgs(args);
+            if (config != null) {
+                cli.setDefaultValueProvider(config);
+            }
+        } catch (UserException e) {
+            err.println("distill: " + e.getMessage());
+            return USAGE;
+        }
         cli.setExecutionExceptionHandler(new ExecutionErrors(verbose));
         return cli.execute(args);
     }
@@ -82,6 +91,8 @@ public final class DistillCli implements Runnable {
             cli.addSubcommand(command);
         }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Later options win, so that demo's settings can be overridden by the user's.
+        cli.setOverwrittenOptionsAllowed(true);
         return cli;
     }
 

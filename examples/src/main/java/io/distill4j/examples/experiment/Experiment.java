@@ -321,26 +321,26 @@ public final class Experiment {
                 && key.equals(Files.readString(keyFile, StandardCharsets.UTF_8).trim())
                 && Files.isRegularFile(dir.resolve("best.json"))) {
             console.println("teacher: reusing " + dir.resolve("best.json"));
-            return load(dir, "best").loadTeacher();
+            return teacherCheckpoint(dir);
         }
         Engine.getInstance().setRandomSeed(firstSeed);
         try (ModelStudent model = ModelStudent.create(modelBuilder().build())) {
-            PairedViewDataset train = dataset(Usage.TRAIN, firstSeed, true);
+            PairedViewDataset train = dataset(Usage.TRAIN, firstSeed, true, teacherSettings);
             Distiller distiller =
                     Distiller.builder()
                             .setTask(task)
                             .setStudent(model)
                             .setLoss(TaskLoss.forTask(task))
                             .optStudentView(View.CLEAN)
-                            .optOptimizer(teacherSettings.newOptimizer(steps(train)))
+                            .optOptimizer(teacherSettings.newOptimizer(steps(train, teacherSettings)))
                             .optEpochs(teacherSettings.epochs())
                             .optSeed(firstSeed)
                             .addListeners(
-                                    progress("teacher", train),
-                                    new BestCheckpoint(model, dir, List.of()))
+                                    progress("teacher", steps(train, teacherSettings)),
+                                    new BestCheckpoint(model, dir, null))
                             .build();
             long t0 = System.nanoTime();
-            TrainingHistory history = distiller.fit(train, dataset(Usage.VALIDATION, firstSeed, false));
+            TrainingHistory history = distiller.fit(train, dataset(Usage.VALIDATION, firstSeed, false, teacherSettings));
             console.println(
                     Checks.format(
                             "teacher trained in %.1f s (%s)",
@@ -349,7 +349,7 @@ public final class Experiment {
             Checkpoint.save(model, dir, "last");
         }
         Files.writeString(keyFile, key, StandardCharsets.UTF_8);
-        return load(dir, "best").loadTeacher();
+        return teacherCheckpoint(dir);
     }
 
     private ModelTeacher loadTeacher(Path path) throws IOException {
@@ -402,7 +402,7 @@ public final class Experiment {
                             .setTask(task)
                             .setStudent(student)
                             .setLoss(loss)
-                            .optOptimizer(studentSettings.newOptimizer(steps(train)))
+                            .optOptimizer(studentSettings.newOptimizer(steps(train, studentSettings)))
                             .optEpochs(studentSettings.epochs())
                             .optSeed(seed);
             if (loss.requiresTeacher()) {
@@ -411,16 +411,13 @@ public final class Experiment {
                     builder.optTeacherOutputSource(cache);
                 }
             }
-            Distiller distiller = builder.build();
-            List<Block> adapters = new ArrayList<>();
-            for (FeatureAdapter adapter : loss.getAdapters()) {
-                adapters.add(adapter.block());
-            }
-            distiller =
-                    rebuildWithListeners(
-                            builder, progress(row + " seed " + seed, train), new BestCheckpoint(student, dir, adapters));
+            Distiller distiller =
+                    builder.addListeners(
+                                    progress(row + " seed " + seed, steps(train, studentSettings)),
+                                    new BestCheckpoint(student, dir, loss))
+                            .build();
             history = distiller.fit(train, dataset(Usage.VALIDATION, seed, false));
-            saveWithAdapters(student, dir, "last", adapters);
+            saveWithAdapters(student, dir, "last", adapters(loss));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         console.println(Checks.format("%s (seed %d) trained in %.1f s (%s)", row, seed, seconds, total(history)));
@@ -442,10 +439,22 @@ public final class Experiment {
         return result;
     }
 
-    /** The builder was built once to check it; listeners that hold the student come after. */
-    private static Distiller rebuildWithListeners(
-            Distiller.Builder builder, DistillationListener... listeners) {
-        return builder.addListeners(listeners).build();
+    /** The strategy's trainable adapters (known once the distiller has bound the loss). */
+    private static List<Block> adapters(DistillationLoss loss) {
+        List<Block> blocks = new ArrayList<>();
+        for (FeatureAdapter adapter : loss.getAdapters()) {
+            blocks.add(adapter.block());
+        }
+        return blocks;
+    }
+
+    private ModelTeacher teacherCheckpoint(Path dir) throws IOException {
+        try {
+            return load(dir, "best").loadTeacher();
+        } catch (MalformedModelException e) {
+            throw new IllegalStateException(
+                    Checks.format("cannot read the checkpoint %s: %s", dir, e.getMessage()), e);
+        }
     }
 
     private ModelStudent bestStudent(Path dir) throws IOException {
@@ -550,8 +559,12 @@ public final class Experiment {
     }
 
     private PairedViewDataset dataset(Usage usage, long seed, boolean train) {
+        return dataset(usage, seed, train, studentSettings);
+    }
+
+    private PairedViewDataset dataset(
+            Usage usage, long seed, boolean train, TrainingSettings settings) {
         FaceSplit split = data.split(usage);
-        TrainingSettings settings = studentSettings;
         PairedViewDataset.Builder builder =
                 PairedViewDataset.builder()
                         .setSource(split)
@@ -565,8 +578,9 @@ public final class Experiment {
         return builder.setSampling(settings.batchSize(), train).build();
     }
 
-    private static int steps(PairedViewDataset train) {
-        return (int) Math.max(1, (train.size() + train.getBatchSize() - 1) / train.getBatchSize());
+    private static int steps(PairedViewDataset train, TrainingSettings settings) {
+        long batch = settings.batchSize();
+        return (int) Math.max(1, (train.size() + batch - 1) / batch);
     }
 
     private TeacherCache newCache(ModelTeacher teacher) {
@@ -599,7 +613,7 @@ public final class Experiment {
         return builder.build();
     }
 
-    private DistillationListener progress(String label, PairedViewDataset train) {
+    private DistillationListener progress(String label, int batchesPerEpoch) {
         Writer log;
         try {
             log =
@@ -611,7 +625,7 @@ public final class Experiment {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + out.resolve("train.log"), e);
         }
-        return new ProgressListener(label, console, interactive, steps(train), log);
+        return new ProgressListener(label, console, interactive, batchesPerEpoch, log);
     }
 
     private String teacherKey() {
@@ -686,13 +700,14 @@ public final class Experiment {
 
         private final DistillModel model;
         private final Path dir;
-        private final List<Block> adapters;
+        private final DistillationLoss loss;
         private double best = Double.NaN;
 
-        BestCheckpoint(DistillModel model, Path dir, List<Block> adapters) {
+        /** The loss may be null (teacher training: no adapters). */
+        BestCheckpoint(DistillModel model, Path dir, DistillationLoss loss) {
             this.model = model;
             this.dir = dir;
-            this.adapters = adapters;
+            this.loss = loss;
         }
 
         @Override
@@ -709,7 +724,8 @@ public final class Experiment {
             if (better) {
                 best = metric;
                 try {
-                    saveWithAdapters(model, dir, "best", adapters);
+                    saveWithAdapters(
+                            model, dir, "best", loss == null ? List.of() : adapters(loss));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot save the checkpoint in " + dir, e);
                 }
