@@ -27,12 +27,12 @@ public final class DemoCommand implements Callable<Integer> {
             List.of(
                     "compare",
                     "--dataset", "synthetic",
-                    "--synthetic-size", "3000",
+                    "--synthetic-size", "2400",
                     "--occlusion", "vr-headset",
                     "--model", "small-cnn",
                     "--model-option", "widths=16,32,64,128",
-                    "--teacher-epochs", "12",
-                    "--epochs", "8",
+                    "--teacher-epochs", "10",
+                    "--epochs", "6",
                     "--batch-size", "64",
                     "--lr", "0.002",
                     "--out", "runs/demo");
