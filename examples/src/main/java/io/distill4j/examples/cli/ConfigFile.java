@@ -120,6 +120,10 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
                 StringBuilder sb = new StringBuilder();
                 map.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ";").append(k).append('=').append(v));
                 value = sb.toString();
+            } else if (value instanceof java.util.Collection<?> list) {
+                StringBuilder sb = new StringBuilder();
+                list.forEach(v -> sb.append(sb.length() == 0 ? "" : ",").append(v));
+                value = sb.toString();
             } else if (value instanceof Path p) {
                 value = p.toAbsolutePath().toString();
             } else if (!(value instanceof Number || value instanceof Boolean)) {

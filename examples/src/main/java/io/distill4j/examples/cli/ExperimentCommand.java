@@ -52,7 +52,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
                         .optSeeds(train.seed, train.seeds)
                         .optCache(train.cache)
                         .optImage(train.imageSize, train.channels)
-                        .optConsole(System.err, System.console() != null)
+                        .optConsole(spec.commandLine().getErr(), System.console() != null)
                         .setOut(out);
         if (train.teacher != null) {
             builder.optTeacher(train.teacher);

@@ -36,7 +36,7 @@ import io.distill4j.models.NetworkBuilder;
 import io.distill4j.models.TorchScriptModel;
 import io.distill4j.models.checkpoint.Checkpoint;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +90,7 @@ public final class Experiment {
     private final int seeds;
     private final Path out;
     private final Path teacherPath;
-    private final PrintStream console;
+    private final PrintWriter console;
     private final boolean interactive;
     private final String cacheMode;
     private final Shape inputShape;
@@ -749,7 +749,7 @@ public final class Experiment {
         private int seeds = 1;
         private Path out;
         private Path teacherPath;
-        private PrintStream console = System.err;
+        private PrintWriter console = new PrintWriter(System.err, true);
         private boolean interactive;
         private String cacheMode = "memory";
         private int imageSize;
@@ -885,7 +885,7 @@ public final class Experiment {
          * @param terminal whether to redraw progress bars in place
          * @return this builder
          */
-        public Builder optConsole(PrintStream stream, boolean terminal) {
+        public Builder optConsole(PrintWriter stream, boolean terminal) {
             this.console = Objects.requireNonNull(stream, "stream");
             this.interactive = terminal;
             return this;

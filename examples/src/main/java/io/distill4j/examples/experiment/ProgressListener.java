@@ -4,7 +4,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationListener;
 import io.distill4j.core.EpochResult;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Map;
@@ -19,7 +19,7 @@ public final class ProgressListener implements DistillationListener {
     private static final int BAR = 24;
 
     private final String label;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean interactive;
     private final long batchesPerEpoch;
     private final Writer log;
@@ -38,7 +38,7 @@ public final class ProgressListener implements DistillationListener {
      * @param log a writer for per-epoch lines, or {@code null} for none
      */
     public ProgressListener(
-            String label, PrintStream out, boolean interactive, long batchesPerEpoch, Writer log) {
+            String label, PrintWriter out, boolean interactive, long batchesPerEpoch, Writer log) {
         this.label = label;
         this.out = out;
         this.interactive = interactive;
