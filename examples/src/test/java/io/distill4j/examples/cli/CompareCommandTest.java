@@ -100,10 +100,20 @@ final class CompareCommandTest {
                         "--dataset", "synthetic",
                         "--task", "age",
                         "--synthetic-size", "120",
+                        "--seeds", "2",
+                        "--cache", "disk",
                         "--strategies", "finetune,kd,triplet,fusion");
         assertThat(cli.status).as(cli.err).isZero();
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
         assertThat(table).contains("| Model | MAE (mean ± std)").contains("Wilcoxon signed-rank");
+        // Two seeds: per-seed values and per-seed p-values in every student row.
+        assertThat(table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow())
+                .contains("1: ")
+                .contains("2: ");
+        assertThat(out.resolve("runs/kd-seed2/result.json")).exists();
+        try (var files = Files.list(out.resolve("cache"))) {
+            assertThat(files.toList()).hasSize(1);
+        }
         assertThat(table).contains("- occlusion: surgical-mask");
         assertThat(table).contains("| fusion |");
     }
