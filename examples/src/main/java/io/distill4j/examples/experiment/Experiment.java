@@ -587,18 +587,17 @@ public final class Experiment {
         if (cacheMode.equals("off")) {
             return null;
         }
+        // Only the teacher features a hint strategy compares with are cached.
         List<String> hintFeatures = new ArrayList<>();
         for (String s : strategies) {
-            if (!s.equals("fusion")) {
-                for (FeatureAdapter a : loss(s).getAdapters()) {
-                    hintFeatures.add(a.studentFeature());
+            if (s.contains("hint")) {
+                String f = defaultHintFeature();
+                for (String key :
+                        List.of("feature", "hint.feature", "teacher_feature", "hint.teacher_feature")) {
+                    f = lossParameters.getOrDefault(key, f);
                 }
-                if (s.contains("hint")) {
-                    String f = lossParameters.getOrDefault(
-                            "hint.feature", lossParameters.getOrDefault("feature", defaultHintFeature()));
-                    if (!hintFeatures.contains(f)) {
-                        hintFeatures.add(f);
-                    }
+                if (!hintFeatures.contains(f)) {
+                    hintFeatures.add(f);
                 }
             }
         }

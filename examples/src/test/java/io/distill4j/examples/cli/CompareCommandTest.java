@@ -153,9 +153,9 @@ final class CompareCommandTest {
         Path out = dir.resolve("out");
         Cli cli =
                 run(out, "compare", "--dataset", "ferplus", "--root", root.toString(),
-                        "--strategies", "finetune,kd");
+                        "--strategies", "finetune,kd,hint");
         assertThat(cli.status).as(cli.err).isZero();
-        assertThat(Files.readString(out.resolve("results.md"))).contains("| kd |");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("| kd |").contains("| hint |");
 
         Cli evaluate =
                 Cli.run(
