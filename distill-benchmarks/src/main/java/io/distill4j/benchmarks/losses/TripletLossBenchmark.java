@@ -3,6 +3,7 @@ package io.distill4j.benchmarks.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.distill4j.benchmarks.AbstractDistillBenchmark;
 import io.distill4j.core.DistillationInput;
 import io.distill4j.core.ModelOutput;
 import io.distill4j.losses.metric.Mining;

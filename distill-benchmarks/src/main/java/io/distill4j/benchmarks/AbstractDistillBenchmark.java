@@ -1,4 +1,4 @@
-package io.distill4j.benchmarks.losses;
+package io.distill4j.benchmarks;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -20,10 +20,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The shared settings of the loss benchmarks: average time per operation in microseconds, 3
- * warm-up and 5 measured iterations of 2 s, one fork with the engine offline and PyTorch pinned to
- * one intra-op and one inter-op thread (so that numbers on a busy 2-core machine mean something;
- * raise {@code ai.djl.pytorch.num_threads} with {@code -jvmArgsAppend} to measure scaling).
+ * The shared base of the benchmarks: average time per operation in microseconds, 3 warm-up and 5
+ * measured iterations of 2 s, one fork with the engine offline and PyTorch pinned to one intra-op
+ * and one inter-op thread (so that numbers on a busy 2-core machine mean something; raise {@code
+ * ai.djl.pytorch.num_threads} with {@code -jvmArgsAppend} to measure scaling). A subclass
+ * annotated otherwise (the epoch benchmarks: seconds, two threads) overrides these settings, as
+ * JMH takes the nearest annotation.
  *
  * <p>A trial opens one manager ({@link #manager}) for the inputs; every invocation runs in a
  * scoped sub-manager that the inputs are temporarily attached to, so every intermediate array is
