@@ -316,6 +316,8 @@ final class TorchScriptModelTest {
             assertThat(studentBefore).isEqualTo(teacherBefore);
 
             int n = 16;
+            // Seeded data and a modest step: the check is that weights move, not how far.
+            ai.djl.engine.Engine.getInstance().setRandomSeed(11);
             NDArray clean = manager.randomUniform(0, 1, new Shape(n, 1, 12, 12));
             NDArray occluded = clean.duplicate();
             occluded.set(new ai.djl.ndarray.index.NDIndex(":, :, :6, :"), 0f);
@@ -335,7 +337,7 @@ final class TorchScriptModelTest {
                             .setLoss(TaskLoss.crossEntropy())
                             .optStudentView(View.OCCLUDED)
                             .optOptimizer(
-                                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
+                                    Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build())
                             .optEpochs(2)
                             .optSeed(3)
                             .build();
