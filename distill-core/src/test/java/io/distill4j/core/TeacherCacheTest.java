@@ -87,6 +87,28 @@ final class TeacherCacheTest {
     }
 
     @Test
+    void outputs_partlyCachedBatch_matchesTeacherRowByRow() {
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("data-v1").build()) {
+            cache.outputs(batch(new long[] {1, 3}, BatchLayout.AUGMENT_NONE));
+            // Rows 0 and 2 are new, rows 1 and 3 cached: the teacher runs on a subset.
+            Batch mixed = batch(new long[] {0, 1, 2, 3}, BatchLayout.AUGMENT_NONE);
+            ModelOutput live = teacher.delegate.predict(BatchLayout.images(mixed, View.CLEAN));
+            ModelOutput served = cache.outputs(mixed);
+            assertThat(cache.getMisses()).isEqualTo(4);
+            assertThat(cache.getHits()).isEqualTo(2);
+            assertThat(served.getPrediction().toFloatArray())
+                    .containsExactly(
+                            live.getPrediction().toFloatArray(),
+                            org.assertj.core.data.Offset.offset(1e-5f));
+            assertThat(served.getFeature("conv").toFloatArray())
+                    .containsExactly(
+                            live.getFeature("conv").toFloatArray(),
+                            org.assertj.core.data.Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
     void outputs_flippedAndPlain_areDifferentRecords() {
         try (TeacherCache cache =
                 TeacherCache.builder().setTeacher(teacher).setDataKey("data-v1").build()) {
