@@ -16,6 +16,7 @@ final class Commands {
                 new EvaluateCommand(),
                 new StatsCommand(),
                 new ShowCommand(),
+                new GenerateCommand(),
                 new ModelInfoCommand());
     }
 }

@@ -76,6 +76,24 @@ final class DataCommandsTest {
     }
 
     @Test
+    void generate_ferplus_isReadByTheRealAdapter(@TempDir Path dir) {
+        Cli generate =
+                Cli.run("generate", "--format", "ferplus", "--out", dir.toString(), "--size", "100");
+        assertThat(generate.status).as(generate.err).isZero();
+        assertThat(generate.out).contains("fer2013.csv").contains("(120 rows)");
+        Cli stats = Cli.run("stats", "--dataset", "ferplus", "--root", dir.toString());
+        assertThat(stats.status).as(stats.err).isZero();
+        assertThat(stats.out).contains("train: ").contains("test: ");
+    }
+
+    @Test
+    void generate_unknownFormat_exitsTwo(@TempDir Path dir) {
+        Cli cli = Cli.run("generate", "--format", "celeba", "--out", dir.toString());
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.trim()).isEqualTo("distill: --format must be ferplus or utkface, was 'celeba'");
+    }
+
+    @Test
     void unknownOption_exitsTwoWithHelpHint() {
         Cli cli = Cli.run("stats", "--bogus");
         assertThat(cli.status).isEqualTo(2);
