@@ -19,11 +19,13 @@ Sections and their JMH counterparts (distill-benchmarks):
          batch 32, 128, 512; 8 classes; cross-entropy alone, and Hinton KD with T = 4,
          alpha = 0.5: (1 - alpha) CE + alpha T^2 KL(softmax(t/T) || softmax(s/T)), batch mean.
          1 intra-op thread (as the JMH loss benchmarks), unless --loss-threads says otherwise.
-* epoch  one epoch of 1,024 preloaded images, batch 64  DistillationEpochBenchmark (PRELOADED)
+* epoch  one epoch of 1,024 preloaded images, batch 64  DistillationEpochPairedBenchmark
          student small-cnn on the occluded view, a fresh Adam optimizer per epoch;
          FINE_TUNE (cross-entropy), KD_LIVE_TEACHER (the teacher, a second small-cnn, runs
          on every batch's clean view), KD_CACHED_TEACHER (the teacher's logits computed
          once before the measured epochs and indexed per batch). 2 intra-op threads.
+         Paired: each round trains one epoch of each strategy back to back, the order
+         rotating, so the three see the same machine load.
 
 Inputs are random tensors (the cost does not depend on the values). One inter-op thread.
 The architecture mirrors io.distill4j.models.SmallCnn layer for layer (as in
@@ -92,16 +94,6 @@ def measure(op, warmup, iterations, seconds):
                 break
         if i >= warmup:
             results.append(elapsed / count)
-    return results
-
-
-def single_shot(op, warmup, iterations):
-    results = []
-    for i in range(warmup + iterations):
-        start = time.perf_counter()
-        op()
-        if i >= warmup:
-            results.append(time.perf_counter() - start)
     return results
 
 
@@ -203,10 +195,20 @@ def epoch_section(args, rows):
             total += loss.item() * len(idx)
         return total / n
 
-    for strategy in ("FINE_TUNE", "KD_LIVE_TEACHER", "KD_CACHED_TEACHER"):
+    # Paired, as DistillationEpochPairedBenchmark: each round trains one epoch of every
+    # strategy back to back (the order rotating), so that all three see the same machine load.
+    strategies = ("FINE_TUNE", "KD_LIVE_TEACHER", "KD_CACHED_TEACHER")
+    times = {s: [] for s in strategies}
+    for r in range(args.epoch_warmup + args.epoch_iterations):
+        for i in range(len(strategies)):
+            strategy = strategies[(r + i) % len(strategies)]
+            start = time.perf_counter()
+            epoch(strategy)
+            if r >= args.epoch_warmup:
+                times[strategy].append(time.perf_counter() - start)
+    for strategy in strategies:
         report(rows, "epoch", "%s n=%d batch=%d threads=%d" % (strategy, n, batch, args.threads),
-               single_shot(lambda: epoch(strategy), args.epoch_warmup, args.epoch_iterations),
-               "ms/op", 1e3)
+               times[strategy], "ms/op", 1e3)
 
 
 def main():
@@ -217,8 +219,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=2, help="warm-up iterations")
     parser.add_argument("--iterations", type=int, default=3, help="measured iterations")
     parser.add_argument("--time", type=float, default=2.0, help="seconds per iteration")
-    parser.add_argument("--epoch-warmup", type=int, default=2)
-    parser.add_argument("--epoch-iterations", type=int, default=5)
+    parser.add_argument("--epoch-warmup", type=int, default=1, help="warm-up rounds (epoch)")
+    parser.add_argument("--epoch-iterations", type=int, default=5, help="measured rounds (epoch)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     sections = args.only or ["step", "loss", "epoch"]
