@@ -91,6 +91,8 @@ public final class DistillCli implements Runnable {
             cli.addSubcommand(command);
         }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // Help fills the terminal's width (80 columns when it cannot be read).
+        cli.setUsageHelpAutoWidth(true);
         // Later options win, so that demo's settings can be overridden by the user's.
         cli.setOverwrittenOptionsAllowed(true);
         return cli;

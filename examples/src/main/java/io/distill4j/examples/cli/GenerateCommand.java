@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
         name = "generate",
         mixinStandardHelpOptions = true,
         description = {
-            "Writes synthetic faces in a real data set's format, for the real adapters:",
-            "ferplus (fer2013.csv + fer2013new.csv, labels from ten simulated votes) or",
-            "utkface ([age]_[gender]_[race]_[date&time].jpg.chip.jpg images)."
+            "Writes synthetic faces in a real data set's format, for the real adapters:"
+                    + " ferplus (fer2013.csv + fer2013new.csv, labels from ten simulated votes) or"
+                    + " utkface ([age]_[gender]_[race]_[date&time].jpg.chip.jpg images)."
         })
 public final class GenerateCommand implements Callable<Integer> {
 
