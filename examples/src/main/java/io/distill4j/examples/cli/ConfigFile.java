@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final java.util.Set<String> NOT_SAVED =
             java.util.Set.of("help", "version", "config", "verbose");
 

@@ -27,7 +27,7 @@ import java.util.TreeSet;
  */
 public final class ReportWriter {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private ReportWriter() {}
 

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 final class RunStore {
 
-    private static final Gson GSON = new GsonBuilder().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private RunStore() {}
 

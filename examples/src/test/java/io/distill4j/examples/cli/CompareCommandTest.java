@@ -76,6 +76,9 @@ final class CompareCommandTest {
         }
         assertThat(Files.readAllLines(out.resolve("predictions/kd-seed1.csv"))).hasSize(1 + 16);
         assertThat(first.err).contains("teacher cache:");
+        // Written for people to read and edit: '=' stays '=', not Gson's \u003d.
+        assertThat(Files.readString(out.resolve("config.json"), StandardCharsets.UTF_8))
+                .contains("\"model-option\": \"widths=8,16\"");
 
         // The same run again, from its saved configuration: everything finished is reused.
         Cli second = Cli.run("compare", "--config", out.resolve("config.json").toString());
