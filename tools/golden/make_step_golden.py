@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Writes the end-to-end training-step fixture of distill-losses: two SGD steps of a student
+distilled from a frozen teacher, computed by PyTorch, for DistillerStepGoldenTest.
+
+Run with the system Python that has PyTorch:
+
+    /usr/bin/python3 tools/golden/make_step_golden.py [OUTPUT_FILE]
+
+The networks are the test jar's TinyNet (conv 3x3 - batch norm - ReLU, the "conv" feature; mean
+of the upper and the lower half of every channel; linear - ReLU, the embedding; linear, the
+logits), written again here with torch.nn. The teacher runs in eval mode on the clean images
+without gradient; the student in training mode on the occluded images. The loss is
+1.0 KD(T=4, alpha=0.5) + 0.5 triplet(margin 0.5, squared-euclidean, normalized, negatives both,
+mining all) + 0.1 hint("conv"), from make_golden.py's reference functions (PyTorch's own
+F.cross_entropy, F.kl_div, torch.cdist, F.mse_loss); torch.optim.SGD (lr 0.1, momentum 0.9) steps
+after each batch of 6. The file holds the starting weights of both networks (under DJL's
+parameter names), the data, the loss of every batch and the student's weights and batch-norm
+running statistics after the two steps. float64 throughout.
+"""
+
+import json
+import os
+import sys
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_golden import new_report, weighted_sum_loss  # noqa: E402
+
+torch.set_default_dtype(torch.float64)
+
+SEED = 2026
+BATCH = 6
+BATCHES = 2
+CLASSES = 3
+PARAMS = {"components": [
+    {"loss": "kd", "weight": 1.0, "params": {"temperature": 4.0, "alpha": 0.5}},
+    {"loss": "triplet", "weight": 0.5, "params": {
+        "margin": 0.5, "distance": "squared-euclidean", "normalize": True,
+        "negatives": "both", "mining": "all"}},
+    {"loss": "hint", "weight": 0.1, "params": {"feature": "conv"}},
+]}
+
+
+class TinyNet(nn.Module):
+    def __init__(self, filters, embedding, outputs):
+        super().__init__()
+        self.conv = nn.Conv2d(1, filters, 3, padding=1)
+        self.norm = nn.BatchNorm2d(filters, eps=1e-5, momentum=0.1)
+        self.embedding = nn.Linear(filters * 2, embedding)
+        self.head = nn.Linear(embedding, outputs)
+
+    def forward(self, x):
+        feature = torch.relu(self.norm(self.conv(x)))
+        b, c = feature.shape[0], feature.shape[1]
+        pooled = feature.reshape(b, c, 2, -1).mean(3).reshape(b, -1)
+        emb = torch.relu(self.embedding(pooled))
+        return self.head(emb), emb, feature
+
+
+# PyTorch name -> DJL name (TinyNet's child blocks: conv, norm, embedding, head).
+DJL_NAMES = {"conv.weight": "conv_weight", "conv.bias": "conv_bias",
+             "norm.weight": "norm_gamma", "norm.bias": "norm_beta",
+             "norm.running_mean": "norm_runningMean", "norm.running_var": "norm_runningVar",
+             "embedding.weight": "embedding_weight", "embedding.bias": "embedding_bias",
+             "head.weight": "head_weight", "head.bias": "head_bias"}
+
+
+def state(net):
+    return {DJL_NAMES[k]: v.detach().tolist() for k, v in net.state_dict().items()
+            if k in DJL_NAMES}
+
+
+def randomize(net, g):
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * (0.5 if "weight" in name else 0.1))
+        net.norm.weight.add_(1.0)
+        net.norm.running_mean.copy_(torch.rand(net.norm.running_mean.shape, generator=g) * 0.2)
+        net.norm.running_var.copy_(0.5 + torch.rand(net.norm.running_var.shape, generator=g))
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else \
+        "distill-losses/src/test/resources/step/kd_triplet_hint_sgd_two_steps.json"
+    g = torch.Generator().manual_seed(SEED)
+    teacher, student = TinyNet(4, 8, CLASSES), TinyNet(4, 8, CLASSES)
+    randomize(teacher, g)
+    randomize(student, g)
+    teacher_start, student_start = state(teacher), state(student)
+
+    n = BATCH * BATCHES
+    clean = torch.rand((n, 1, 8, 8), generator=g)
+    occluded = clean.clone()
+    occluded[:, :, :4, :] = 0
+    labels = torch.tensor([i % CLASSES for i in range(n)])
+
+    teacher.eval()
+    student.train()
+    opt = torch.optim.SGD(student.parameters(), lr=0.1, momentum=0.9)
+    losses = []
+    report = new_report()
+    for b in range(BATCHES):
+        rows = slice(b * BATCH, (b + 1) * BATCH)
+        with torch.no_grad():
+            t_logits, t_emb, t_feat = teacher(clean[rows])
+        s_logits, s_emb, s_feat = student(occluded[rows])
+        inputs = {"student_logits": s_logits, "teacher_logits": t_logits,
+                  "labels": labels[rows], "student_embedding": s_emb,
+                  "teacher_embedding": t_emb, "student_features": s_feat,
+                  "teacher_features": t_feat}
+        loss = weighted_sum_loss(PARAMS, inputs, report)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    if report["no_candidate"]:
+        raise SystemExit("an anchor without a negative: change the labels")
+
+    fixture = {
+        "description": "two SGD steps (lr 0.1, momentum 0.9) of a TinyNet student on occluded"
+                       " images, teacher in eval mode on clean images; loss 1.0 kd + 0.5 triplet"
+                       " + 0.1 hint",
+        "generator": "tools/golden/make_step_golden.py",
+        "seed": SEED,
+        "batch_size": BATCH,
+        "params": PARAMS,
+        "optimizer": {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+        "teacher": teacher_start,
+        "student": student_start,
+        "clean": clean.tolist(),
+        "occluded": occluded.tolist(),
+        "labels": labels.tolist(),
+        "expected": {"losses": losses, "student": state(student)},
+    }
+    with open(out, "w") as f:
+        json.dump(fixture, f)
+        f.write("\n")
+    print(f"wrote {out}: losses {losses}")
+
+
+if __name__ == "__main__":
+    main()
