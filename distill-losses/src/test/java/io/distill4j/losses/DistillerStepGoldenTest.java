@@ -21,12 +21,6 @@ import io.distill4j.core.Task;
 import io.distill4j.core.optim.TorchSgd;
 import io.distill4j.core.testing.TinyNet;
 import io.distill4j.losses.combined.CombinedDistillationLoss;
-import io.distill4j.losses.feature.HintConfig;
-import io.distill4j.losses.logits.KdLogitsConfig;
-import io.distill4j.losses.metric.Distance;
-import io.distill4j.losses.metric.Mining;
-import io.distill4j.losses.metric.Negatives;
-import io.distill4j.losses.metric.TripletConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -37,12 +31,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The whole training step against PyTorch: the {@link Distiller} runs two SGD steps of a student
- * distilled from a frozen teacher (KD + triplet + hint), and the losses, the student's weights and
+ * distilled from a frozen teacher (KD + triplet + hint for 3 classes; KD for regression + triplet
+ * with a threshold + hint for ages, with Nesterov momentum and weight decay), and the losses, the
+ * student's weights and
  * its batch-norm running statistics must be PyTorch's ({@code tools/golden/make_step_golden.py},
  * float64). This checks the wiring the per-loss golden tests cannot: the teacher sees the clean
  * view in inference mode, the student the occluded view in training mode, every loss gets the
@@ -51,12 +47,20 @@ import org.junit.jupiter.api.Test;
  */
 final class DistillerStepGoldenTest {
 
-    private static final String FIXTURE = "/step/kd_triplet_hint_sgd_two_steps.json";
     private static final Shape IMAGE = new Shape(1, 8, 8);
 
-    @Test
-    void fit_twoSgdSteps_matchPyTorch() throws Exception {
-        JsonObject fixture = load();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "kd_triplet_hint_sgd_two_steps",
+                "age_kdregression_triplet_hint_nesterov_two_steps"
+            })
+    void fit_twoSgdSteps_matchPyTorch(String fixtureName) throws Exception {
+        JsonObject fixture = load("/step/" + fixtureName + ".json");
+        boolean regression = fixture.get("task").getAsString().equals("regression");
+        Task task = regression ? Task.regression() : Task.classification(3);
+        int outputs = regression ? 1 : 3;
+        JsonObject sgd = fixture.getAsJsonObject("optimizer");
         int batch = fixture.get("batch_size").getAsInt();
         float[] clean = flatten(fixture.get("clean"));
         float[] occluded = flatten(fixture.get("occluded"));
@@ -69,9 +73,10 @@ final class DistillerStepGoldenTest {
         List<Float> losses = new ArrayList<>();
         Map<String, float[]> trained;
         try (NDManager manager = NDManager.newBaseManager();
-                BlockStudent teacherModel = tinyNet(weights(fixture.getAsJsonObject("teacher")));
+                BlockStudent teacherModel =
+                        tinyNet(outputs, weights(fixture.getAsJsonObject("teacher")));
                 BlockTeacher teacher = BlockTeacher.of(teacherModel);
-                BlockStudent student = tinyNet(studentStart)) {
+                BlockStudent student = tinyNet(outputs, studentStart)) {
             long[] indices = new long[size];
             for (int i = 0; i < size; i++) {
                 indices[i] = i;
@@ -84,30 +89,19 @@ final class DistillerStepGoldenTest {
                             .optLabels(manager.create(labels), manager.create(indices))
                             .setSampling(batch, false)
                             .build();
-            CombinedDistillationLoss loss =
-                    DistillationLosses.combined()
-                            .add(1.0f, DistillationLosses.kdLogits(new KdLogitsConfig(4f, 0.5f)))
-                            .add(
-                                    0.5f,
-                                    DistillationLosses.triplet(
-                                            new TripletConfig(
-                                                    0.5f,
-                                                    Distance.SQUARED_EUCLIDEAN,
-                                                    true,
-                                                    Negatives.BOTH,
-                                                    Mining.ALL,
-                                                    OptionalDouble.empty())))
-                            .add(0.1f, DistillationLosses.hint(HintConfig.of("conv")))
-                            .build();
+            CombinedDistillationLoss loss = combined(fixture.getAsJsonObject("params"), task);
             Distiller.builder()
-                    .setTask(Task.classification(3))
+                    .setTask(task)
                     .setStudent(student)
                     .optTeacher(teacher)
                     .setLoss(loss)
                     .optOptimizer(
                             TorchSgd.builder()
-                                    .setLearningRateTracker(Tracker.fixed(0.1f))
-                                    .optMomentum(0.9f)
+                                    .setLearningRateTracker(
+                                            Tracker.fixed(sgd.get("lr").getAsFloat()))
+                                    .optMomentum(sgd.get("momentum").getAsFloat())
+                                    .optNesterov(sgd.get("nesterov").getAsBoolean())
+                                    .optWeightDecay(sgd.get("weight_decay").getAsFloat())
                                     .build())
                     .optEpochs(1)
                     .optSeed(1)
@@ -147,9 +141,27 @@ final class DistillerStepGoldenTest {
         }
     }
 
-    /** A TinyNet(4 filters, embedding 8, 3 classes) holding the given weights. */
-    private static BlockStudent tinyNet(Map<String, float[]> weights) {
-        BlockStudent model = BlockStudent.of(new TinyNet(4, 8, 3), IMAGE, TinyNet.FEATURES);
+    /** The fixture's weighted sum, each component built by the registry from its parameters. */
+    private static CombinedDistillationLoss combined(JsonObject params, Task task) {
+        CombinedDistillationLoss.Builder builder = DistillationLosses.combined();
+        for (JsonElement element : params.getAsJsonArray("components")) {
+            JsonObject component = element.getAsJsonObject();
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> p :
+                    component.getAsJsonObject("params").entrySet()) {
+                values.put(p.getKey(), p.getValue().getAsString());
+            }
+            builder.add(
+                    component.get("weight").getAsFloat(),
+                    DistillationLossRegistry.defaults()
+                            .create(component.get("loss").getAsString(), task, values));
+        }
+        return builder.build();
+    }
+
+    /** A TinyNet(4 filters, embedding 8, the given outputs) holding the given weights. */
+    private static BlockStudent tinyNet(int outputs, Map<String, float[]> weights) {
+        BlockStudent model = BlockStudent.of(new TinyNet(4, 8, outputs), IMAGE, TinyNet.FEATURES);
         model.initialize();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
             String name = unindexed(p.getKey());
@@ -227,9 +239,9 @@ final class DistillerStepGoldenTest {
         return Math.sqrt(sum);
     }
 
-    private static JsonObject load() throws IOException {
-        try (InputStream in = DistillerStepGoldenTest.class.getResourceAsStream(FIXTURE)) {
-            Objects.requireNonNull(in, FIXTURE);
+    private static JsonObject load(String resource) throws IOException {
+        try (InputStream in = DistillerStepGoldenTest.class.getResourceAsStream(resource)) {
+            Objects.requireNonNull(in, resource);
             return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
                     .getAsJsonObject();
         }
