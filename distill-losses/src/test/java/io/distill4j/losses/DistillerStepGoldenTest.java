@@ -1,6 +1,7 @@
 package io.distill4j.losses;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -38,9 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The whole training step against PyTorch: the {@link Distiller} runs two SGD steps of a student
  * distilled from a frozen teacher (KD + triplet + hint for 3 classes; KD for regression + triplet
  * with a threshold + hint for ages, with Nesterov momentum and weight decay), and the losses, the
- * student's weights and
- * its batch-norm running statistics must be PyTorch's ({@code tools/golden/make_step_golden.py},
- * float64). This checks the wiring the per-loss golden tests cannot: the teacher sees the clean
+ * student's weights and its batch-norm running statistics must be PyTorch's ({@code
+ * tools/golden/make_step_golden.py}, float64). This checks the wiring the per-loss golden tests cannot: the teacher sees the clean
  * view in inference mode, the student the occluded view in training mode, every loss gets the
  * right output, gradients reach every student parameter once per step and the optimizer applies
  * them as {@code torch.optim.SGD} does.
@@ -124,7 +124,7 @@ final class DistillerStepGoldenTest {
             double want = expectedLosses.get(i).getAsDouble();
             assertThat((double) losses.get(i))
                     .as("loss of batch %d", i + 1)
-                    .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * Math.abs(want)));
+                    .isCloseTo(want, within(1e-5 * Math.abs(want)));
         }
         assertThat(trained.keySet()).isEqualTo(studentEnd.keySet());
         for (Map.Entry<String, float[]> e : studentEnd.entrySet()) {
