@@ -105,8 +105,11 @@ public final class ReportWriter {
                     .append(row.model())
                     .append(" | ")
                     .append(comparison.formatMetric(row.mean()))
-                    .append(" ± ")
-                    .append(comparison.formatMetric(row.std()))
+                    // One value (the teacher, or a single seed) has no spread to show.
+                    .append(
+                            row.metrics().length > 1
+                                    ? " ± " + comparison.formatMetric(row.std())
+                                    : "")
                     .append(" | ")
                     .append(String.join(", ", perSeed))
                     .append(" | ")
@@ -124,6 +127,9 @@ public final class ReportWriter {
     }
 
     private static String formatP(double p) {
+        if (p == 0) {
+            return "< 1e-300"; // below what a double holds: the exact tail underflowed
+        }
         return p < 1e-4 ? Checks.format("%.1e", p) : Checks.format("%.4f", p);
     }
 

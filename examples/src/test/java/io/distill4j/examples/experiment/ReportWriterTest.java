@@ -77,6 +77,8 @@ final class ReportWriterTest {
         assertThat(markdown)
                 .contains("| Model | Accuracy (%) (mean ± std) | Per seed | p vs fine-tuning (pooled) | p per seed |")
                 .contains("| kd | 85.00 ± 7.07 | 1: 90.00, 2: 80.00 | 0.0078 | 1: 0.0313, 2: 0.5000 |")
+                // Evaluated once: no "± 0.00" that would read as a measured spread.
+                .contains("| teacher (occluded) | 40.00 | 0: 40.00 |")
                 .contains("- occlusion: vr-headset");
         assertThat(out.resolve("results.md")).hasContent(markdown);
         assertThat(Files.readString(out.resolve("results.json"))).contains("\"p_value\"");
