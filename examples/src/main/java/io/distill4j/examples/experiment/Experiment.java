@@ -30,6 +30,7 @@ import io.distill4j.losses.combined.FusionOptions;
 import io.distill4j.losses.combined.FusionPredictor;
 import io.distill4j.models.Architectures;
 import io.distill4j.models.DistillModel;
+import io.distill4j.models.ModelDescriptor;
 import io.distill4j.models.ModelStudent;
 import io.distill4j.models.ModelTeacher;
 import io.distill4j.models.NetworkBuilder;
@@ -263,7 +264,16 @@ public final class Experiment {
             Map<String, String> details = new LinkedHashMap<>();
             details.put("data set", data.name() + " (" + task + ")");
             details.put("occlusion", occlusion.toString());
-            details.put("model", architecture + " " + modelOptions + ", input " + shape(inputShape));
+            // The teacher's own description: students copy it, and a loaded teacher may differ
+            // from the command line's --model and --model-option.
+            ModelDescriptor model = teacher.getDescriptor();
+            details.put(
+                    "model",
+                    model.architecture()
+                            + " "
+                            + model.options()
+                            + ", input "
+                            + shape(model.inputShape()));
             details.put(
                     "sizes",
                     Checks.format(
@@ -274,9 +284,13 @@ public final class Experiment {
             details.put("seeds", firstSeed + (seeds > 1 ? ".." + (firstSeed + seeds - 1) : ""));
             details.put(
                     "epochs",
-                    Checks.format(
-                            "teacher %d, students %d",
-                            teacherSettings.epochs(), studentSettings.epochs()));
+                    teacherPath != null
+                            ? Checks.format(
+                                    "teacher loaded from %s, students %d",
+                                    teacherPath, studentSettings.epochs())
+                            : Checks.format(
+                                    "teacher %d, students %d",
+                                    teacherSettings.epochs(), studentSettings.epochs()));
             details.put(
                     "total time", Checks.format("%.1f s", (System.nanoTime() - start) / 1e9));
             ReportWriter.write(

@@ -173,6 +173,37 @@ final class CompareCommandTest {
     }
 
     @Test
+    void distill_loadedTeacher_studentsTakeItsArchitecture(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("ferplus");
+        FerPlusWriter.builder().setDirectory(root).optSizes(120, 24, 24).optSeed(4).write();
+        Path teacherOut = dir.resolve("teacher-run");
+        Cli teacher =
+                run(teacherOut, "train-teacher", "--dataset", "ferplus", "--root", root.toString());
+        assertThat(teacher.status).as(teacher.err).isZero();
+        Path checkpoint = teacherOut.resolve("teacher/best.json");
+        assertThat(checkpoint).exists();
+
+        // No --model-option here: the widths come from the loaded teacher's manifest.
+        Path out = dir.resolve("out");
+        Cli cli =
+                Cli.run(
+                        "distill",
+                        "--dataset", "ferplus",
+                        "--root", root.toString(),
+                        "--teacher", checkpoint.toString(),
+                        "--strategy", "kd",
+                        "--epochs", "1",
+                        "--batch-size", "32",
+                        "--out", out.toString());
+        assertThat(cli.status).as(cli.err).isZero();
+        assertThat(Files.readString(out.resolve("results.md")))
+                .contains("- model: small-cnn {dropout=0.25, embeddingSize=128, widths=8,16}")
+                .contains("- epochs: teacher loaded from " + checkpoint + ", students 1")
+                .contains("| kd |");
+        assertThat(out.resolve("teacher")).doesNotExist();
+    }
+
+    @Test
     void distill_utkFaceGender_runsWithTheMask(@TempDir Path dir) throws Exception {
         Path root = dir.resolve("utk");
         UtkFaceWriter.builder().setDirectory(root).optCount(150).optSeed(5).optImageSize(48).write();
