@@ -64,15 +64,22 @@ public final class Significance {
             }
         }
         int n = b + c;
-        double p =
-                n == 0
-                        ? 1.0
-                        : Math.min(
-                                1.0,
-                                2
-                                        * new BinomialDistribution(null, n, 0.5)
-                                                .cumulativeProbability(Math.min(b, c)));
+        double p = n == 0 ? 1.0 : Math.min(1.0, 2 * lowerTail(n, Math.min(b, c)));
         return new McNemar(b, c, p);
+    }
+
+    /**
+     * {@code P(X <= k)} for {@code X ~ Binomial(n, 1/2)}, summed term by term. commons-math's
+     * {@code cumulativeProbability} computes {@code 1 - I(...)}, which cancels to 0 below about
+     * 1e-16; the terms themselves stay exact down to the smallest double.
+     */
+    private static double lowerTail(int n, int k) {
+        BinomialDistribution binomial = new BinomialDistribution(null, n, 0.5);
+        double sum = 0;
+        for (int i = 0; i <= k; i++) {
+            sum += binomial.probability(i);
+        }
+        return sum;
     }
 
     /**

@@ -101,6 +101,20 @@ final class SignificanceTest {
     }
 
     @Test
+    void mcnemarExact_tinyPValue_keepsItsValue() {
+        // b = 1, c = 200: p = 2 * (1 + 201) / 2^201, about 1.3e-58; 1 - CDF would give 0.
+        boolean[] baseline = new boolean[201];
+        boolean[] model = new boolean[201];
+        baseline[0] = true;
+        for (int i = 1; i < 201; i++) {
+            model[i] = true;
+        }
+        double expected = 2 * 202 * Math.pow(2, -201);
+        assertThat(Significance.mcnemarExact(baseline, model).pValue())
+                .isCloseTo(expected, within(expected * 1e-9));
+    }
+
+    @Test
     void mcnemarExact_noDiscordantImage_isOne() {
         boolean[] same = {true, false, true};
         assertThat(Significance.mcnemarExact(same, same).pValue()).isEqualTo(1.0);
