@@ -30,7 +30,7 @@ final class TorchScriptTeacherExampleTest {
     private static final JsonObject INFO = json("torchscript/teacher.json");
     private static final TorchScriptTeacherExample.Settings TINY =
             new TorchScriptTeacherExample.Settings(
-                    1024, 256, List.of(16, 32, 64), 16, 3, 3e-3f, KdLogitsConfig.defaults(), 7);
+                    1024, 256, List.of(16, 32, 64), 16, 3, 2e-3f, KdLogitsConfig.defaults(), 7);
 
     @Test
     void run_pytorchTeacher_studentLearnsFromIt() throws Exception {
@@ -57,7 +57,9 @@ final class TorchScriptTeacherExampleTest {
         for (EpochResult epoch : result.history().epochs()) {
             assertThat(epoch.trainTerms()).containsKeys("KdLogitsLoss", "ce", "kl");
         }
-        // (Seen: KL 1.63 -> 1.33, agreement 0.12 -> 0.27, after 192 steps from random weights.)
+        // (Seen: KL 1.63 -> 1.27, agreement 0.12 -> 0.23 (oneDNN capped at AVX2) or 0.22 (AVX-512),
+        // after 192 steps from random weights. At 3e-3 the evaluation swung between the two
+        // instruction sets, KL 1.33 against 2.15: that rate sits at the edge of stability.)
         assertThat(result.divergenceAfter()).isLessThan(result.divergenceBefore() - 0.15);
         assertThat(result.agreementAfter()).isGreaterThan(result.agreementBefore() + 0.08);
         assertThat(result.studentOccluded()).isGreaterThan(result.teacherOccluded());
