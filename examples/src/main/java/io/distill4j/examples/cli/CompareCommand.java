@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
         name = "compare",
         mixinStandardHelpOptions = true,
         description = {
-            "Trains the teacher once (or loads it), then for each seed the fine-tuned student and"
-                    + " each strategy, every student starting from the teacher's weights; evaluates them on"
-                    + " the same occluded test images and writes results.md, results.json, per-image"
-                    + " predictions, curves, charts and checkpoints to --out. Rerun to resume."
+            "Trains the teacher once (or loads it), then for each seed the fine-tuned student"
+                    + " and each strategy, every student starting from the teacher's weights; evaluates"
+                    + " them on the same occluded test images and writes results.md, results.json, per-"
+                    + " image predictions, curves, charts and checkpoints to --out. Rerun to resume."
         })
 public final class CompareCommand extends ExperimentCommand {
 

@@ -21,11 +21,12 @@ import picocli.CommandLine.Unmatched;
 @Command(
         name = "demo",
         description = {
-            "Generates synthetic faces as FER+ files (fer2013.csv + fer2013new.csv, labels from"
-                    + " ten simulated votes) in runs/demo/data, reads them with the real FER+ adapter, trains"
-                    + " a small-cnn teacher on clean faces, and compares fine-tuning, KD, triplet, KD+triplet"
-                    + " and their fusion on VR-occluded faces. Writes the report to runs/demo. Any compare"
-                    + " option may follow and wins, e.g. --seeds 3, or --dataset synthetic for in-memory faces."
+            "Generates synthetic faces as FER+ files (fer2013.csv + fer2013new.csv, labels"
+                    + " from ten simulated votes) in runs/demo/data, reads them with the real FER+"
+                    + " adapter, trains a small-cnn teacher on clean faces, and compares fine-tuning,"
+                    + " KD, triplet, KD+triplet and their fusion on VR-occluded faces. Writes the report"
+                    + " to runs/demo. Any compare option may follow and wins, e.g. --seeds 3, or"
+                    + " --dataset synthetic for in-memory faces."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
         name = "distill",
         mixinStandardHelpOptions = true,
         description = {
-            "Trains (or loads) the teacher and distills one student with one strategy; reports"
-                    + " the teacher on clean and occluded test images and the student on occluded ones."
+            "Trains (or loads) the teacher and distills one student with one strategy;"
+                    + " reports the teacher on clean and occluded test images and the student on"
+                    + " occluded ones."
         })
 public final class DistillCommand extends ExperimentCommand {
 

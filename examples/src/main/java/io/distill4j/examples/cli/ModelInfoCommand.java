@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
         name = "model-info",
         mixinStandardHelpOptions = true,
         description = {
-            "Prints an architecture's layers with their output shapes, the embedding size, the"
-                    + " feature names (for hint losses) and the parameter count."
+            "Prints an architecture's layers with their output shapes, the embedding size,"
+                    + " the feature names (for hint losses) and the parameter count."
         })
 public final class ModelInfoCommand implements Callable<Integer> {
 

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
         name = "stats",
         mixinStandardHelpOptions = true,
         description = {
-            "Loads a data set and prints, per split, the number of samples and the count per class"
-                    + " (or the age histogram), the records skipped and why, and the time taken."
+            "Loads a data set and prints, per split, the number of samples and the count per"
+                    + " class (or the age histogram), the records skipped and why, and the time taken."
         })
 public final class StatsCommand implements Callable<Integer> {
 

@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
         name = "train-teacher",
         mixinStandardHelpOptions = true,
         description = {
-            "Trains a teacher on clean training faces (best validation epoch kept) and saves it"
-                    + " to <out>/teacher/best.json + best.params; reports it on clean and occluded test faces."
+            "Trains a teacher on clean training faces (best validation epoch kept) and saves"
+                    + " it to <out>/teacher/best.json + best.params; reports it on clean and occluded"
+                    + " test faces."
         })
 public final class TrainTeacherCommand extends ExperimentCommand {
 
