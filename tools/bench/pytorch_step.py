@@ -28,8 +28,8 @@ Sections and their JMH counterparts (distill-benchmarks):
          rotating, so the three see the same machine load.
 
 Inputs are random tensors (the cost does not depend on the values). One inter-op thread.
-The architecture mirrors io.distill4j.models.SmallCnn layer for layer (as in
-tools/models/make_fixtures.py): per block conv3x3 (no bias) - BatchNorm - ReLU, 2x2 max pooling
+The architecture is the one tools/models/make_fixtures.py defines, io.distill4j.models.SmallCnn
+layer for layer: per block conv3x3 (no bias) - BatchNorm - ReLU, 2x2 max pooling
 after every block but the last, global average pooling, Linear(256, 128) - ReLU, dropout, Linear.
 """
 import argparse
@@ -37,40 +37,19 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 torch.set_num_interop_threads(1)
 
-WIDTHS = (32, 64, 128, 256)
+# The Java small-cnn in PyTorch, as the model fixtures define it (default widths 32, 64, 128, 256).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
+from make_fixtures import SmallCnn  # noqa: E402
+
 CLASSES = 8
-
-
-class SmallCnn(nn.Module):
-    def __init__(self, num_outputs=CLASSES, channels=1, widths=WIDTHS, embedding=128):
-        super().__init__()
-        cin = channels
-        self.n = len(widths)
-        for i, w in enumerate(widths, 1):
-            setattr(self, "conv%d" % i, nn.Conv2d(cin, w, 3, padding=1, bias=False))
-            setattr(self, "bn%d" % i, nn.BatchNorm2d(w))
-            cin = w
-        self.embed = nn.Linear(cin, embedding)
-        self.fc = nn.Linear(embedding, num_outputs)
-        self.drop = nn.Dropout(0.25)
-
-    def forward(self, x):
-        taps = []
-        for i in range(1, self.n + 1):
-            x = F.relu(getattr(self, "bn%d" % i)(getattr(self, "conv%d" % i)(x)))
-            if i < self.n:
-                x = F.max_pool2d(x, 2, 2)
-            taps.append(x)
-        e = F.relu(self.embed(x.mean((2, 3))))
-        return (self.fc(self.drop(e)), e, *taps)
 
 
 def kd_loss(student, teacher, target, temperature=4.0, alpha=0.5):
@@ -110,9 +89,9 @@ def report(rows, name, params, values, unit, scale):
 def step_section(args, rows):
     torch.set_num_threads(args.threads)
     torch.manual_seed(42)
-    net = SmallCnn()
+    net = SmallCnn(CLASSES)
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    teacher = SmallCnn().eval()
+    teacher = SmallCnn(CLASSES).eval()
     images = torch.rand(64, 1, 48, 48)
     labels = torch.randint(0, CLASSES, (64,))
 
@@ -166,8 +145,8 @@ def epoch_section(args, rows):
     occluded = clean.clone()
     occluded[:, :, :24, :] = 0
     target = torch.randint(0, CLASSES, (n,))
-    teacher = SmallCnn().eval()
-    student = SmallCnn()
+    teacher = SmallCnn(CLASSES).eval()
+    student = SmallCnn(CLASSES)
     with torch.no_grad():
         cached = torch.cat([teacher(clean[i:i + batch])[0] for i in range(0, n, batch)])
 
