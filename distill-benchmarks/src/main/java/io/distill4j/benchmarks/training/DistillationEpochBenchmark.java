@@ -1,21 +1,13 @@
 package io.distill4j.benchmarks.training;
 
 import ai.djl.translate.TranslateException;
-import io.distill4j.benchmarks.AbstractDistillBenchmark;
 import io.distill4j.core.Distiller;
 import io.distill4j.core.TeacherCache;
 import io.distill4j.core.Timings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -52,20 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code mvn -B -o -q -pl distill-benchmarks -am package -DskipTests && java -jar
  * distill-benchmarks/target/benchmarks.jar DistillationEpochBenchmark}
  */
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
-@Measurement(iterations = 5)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Xmx4g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=2",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"
-        })
-public class DistillationEpochBenchmark extends AbstractDistillBenchmark {
+public class DistillationEpochBenchmark extends AbstractEpochBenchmark {
 
     /** The strategy. */
     @Param({"FINE_TUNE", "KD_LIVE_TEACHER", "KD_CACHED_TEACHER"})
@@ -75,34 +55,13 @@ public class DistillationEpochBenchmark extends AbstractDistillBenchmark {
     @Param({"PRELOADED", "RENDERED"})
     public EpochData data;
 
-    /** The number of training images per epoch. */
-    @Param({"1024"})
-    public int trainSize;
-
-    /** The batch size. */
-    @Param({"64"})
-    public int batchSize;
-
-    private EpochFixture fixture;
 
     /** Creates the benchmark (JMH instantiates it). */
     public DistillationEpochBenchmark() {}
 
     @Override
-    protected void setUp() {
-        try {
-            fixture = EpochFixture.create(manager, data, trainSize, batchSize);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (TranslateException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public void tearDownTrial() {
-        fixture.close();
-        super.tearDownTrial();
+    protected EpochData data() {
+        return data;
     }
 
     /**

@@ -1,18 +1,10 @@
 package io.distill4j.benchmarks.training;
 
 import ai.djl.translate.TranslateException;
-import io.distill4j.benchmarks.AbstractDistillBenchmark;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -41,54 +33,21 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code mvn -B -o -q -pl distill-benchmarks -am package -DskipTests && java -jar
  * distill-benchmarks/target/benchmarks.jar DistillationEpochPairedBenchmark}
  */
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
-@Measurement(iterations = 5)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Xmx4g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=2",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"
-        })
-public class DistillationEpochPairedBenchmark extends AbstractDistillBenchmark {
+public class DistillationEpochPairedBenchmark extends AbstractEpochBenchmark {
 
     /** The data path. */
     @Param({"PRELOADED"})
     public EpochData data;
 
-    /** The number of training images per epoch. */
-    @Param({"1024"})
-    public int trainSize;
-
-    /** The batch size. */
-    @Param({"64"})
-    public int batchSize;
-
-    private EpochFixture fixture;
     private int rotation;
 
     /** Creates the benchmark (JMH instantiates it). */
     public DistillationEpochPairedBenchmark() {}
 
     @Override
-    protected void setUp() {
-        try {
-            fixture = EpochFixture.create(manager, data, trainSize, batchSize);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (TranslateException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public void tearDownTrial() {
-        fixture.close();
-        super.tearDownTrial();
+    protected EpochData data() {
+        return data;
     }
 
     /** The per-strategy epoch times of one invocation, in milliseconds. */
