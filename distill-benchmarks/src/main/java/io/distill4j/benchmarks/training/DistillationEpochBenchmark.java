@@ -55,7 +55,6 @@ public class DistillationEpochBenchmark extends AbstractEpochBenchmark {
     @Param({"PRELOADED", "RENDERED"})
     public EpochData data;
 
-
     /** Creates the benchmark (JMH instantiates it). */
     public DistillationEpochBenchmark() {}
 
