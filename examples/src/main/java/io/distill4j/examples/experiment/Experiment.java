@@ -162,6 +162,33 @@ public final class Experiment {
         return strategy.equals("finetune") ? BASELINE : strategy;
     }
 
+    /**
+     * Returns the registry names a strategy is built from: {@code triplet} and {@code hint} are
+     * combined with the task loss, as in the paper ({@code task}, {@code triplet}); a {@code
+     * +}-combination lists its parts; any other name is one part.
+     *
+     * @param strategy the strategy, lower case
+     * @return the components, in order
+     */
+    public static List<String> components(String strategy) {
+        String name;
+        switch (strategy) {
+            case "triplet":
+                name = "task+triplet";
+                break;
+            case "hint":
+                name = "task+hint";
+                break;
+            default:
+                name = strategy;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("\\+", -1)) {
+            parts.add(part.trim());
+        }
+        return parts;
+    }
+
     private void validateStrategies() {
         if (strategies.isEmpty()) {
             throw new IllegalArgumentException("give at least one strategy");
@@ -500,17 +527,7 @@ public final class Experiment {
      * @return the loss
      */
     DistillationLoss loss(String strategy) {
-        String name;
-        switch (strategy) {
-            case "triplet":
-                name = "task+triplet";
-                break;
-            case "hint":
-                name = "task+hint";
-                break;
-            default:
-                name = strategy;
-        }
+        String name = String.join("+", components(strategy));
         String[] components = name.split("\\+");
         Map<String, String> parameters = new TreeMap<>();
         for (Map.Entry<String, String> e : lossParameters.entrySet()) {
