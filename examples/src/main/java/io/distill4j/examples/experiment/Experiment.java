@@ -54,7 +54,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The paper's experiment: a teacher trained once on clean faces (or loaded), then, for each seed,
@@ -212,6 +214,24 @@ public final class Experiment {
                             dummySpec(),
                             java.util.Optional.of(dummySpec())));
         }
+        // A parameter no strategy takes would be dropped without a word: refuse it.
+        Set<String> accepted = new TreeSet<>();
+        for (String s : strategies) {
+            if (!s.equals("fusion")) {
+                for (String c : components(s)) {
+                    accepted.addAll(registry.parameterNames(c));
+                    registry.parameterNames(c).forEach(k -> accepted.add(c + "." + k));
+                }
+            }
+        }
+        for (String key : lossParameters.keySet()) {
+            if (!accepted.contains(key)) {
+                throw new IllegalArgumentException(
+                        Checks.format(
+                                "no strategy of %s takes the parameter '%s'; accepted: %s",
+                                strategies, key, accepted));
+            }
+        }
     }
 
     /** Shapes with the task's prediction, so that binding checks the task only. */
@@ -281,11 +301,7 @@ public final class Experiment {
                     }
                 }
                 if (cache != null) {
-                    console.println(
-                            Checks.format(
-                                    "teacher cache: %d images computed once, %d served from the"
-                                            + " cache, %d uncachable (random crops)",
-                                    cache.getMisses(), cache.getHits(), cache.getBypassed()));
+                    console.println(cacheSummary(cache));
                 }
             }
             Map<String, String> details = new LinkedHashMap<>();
@@ -635,12 +651,43 @@ public final class Experiment {
         TeacherCache.Builder builder =
                 TeacherCache.builder()
                         .setTeacher(teacher)
-                        .setDataKey(sha256(data.provenance() + "|" + inputShape + "|" + occlusion))
+                        .setDataKey(sha256(dataKey() + "|" + occlusion))
                         .optFeatures(hintFeatures);
         if (cacheMode.equals("disk")) {
             builder.optDirectory(out.resolve("cache")).optMemoryLimitBytes(256L << 20);
         }
         return builder.build();
+    }
+
+    /** The cache's counts, and with a file what it held before this run and holds now. */
+    static String cacheSummary(TeacherCache cache) {
+        String line =
+                Checks.format(
+                        "teacher cache: %d images computed once, %d served from the cache, %d"
+                                + " uncachable (random crops)",
+                        cache.getMisses(),
+                        cache.getHits(),
+                        cache.getBypassed());
+        if (cache.getFile().isPresent()) {
+            line +=
+                    Checks.format(
+                            "; %s held %d records from earlier runs and holds %d",
+                            cache.getFile().get(),
+                            cache.getLoaded(),
+                            cache.size());
+            if (cache.getCorrupt() > 0) {
+                line += Checks.format(" (%d damaged records recomputed)", cache.getCorrupt());
+            }
+        }
+        return line;
+    }
+
+    /**
+     * The data and preprocessing every key starts with: the data set's provenance (its files'
+     * content hashes, split, seed, label mode, records skipped), the task and the input shape.
+     */
+    private String dataKey() {
+        return data.provenance() + "|" + task + "|" + shape(inputShape);
     }
 
     private DistillationListener progress(String label, int batchesPerEpoch) {
@@ -659,14 +706,13 @@ public final class Experiment {
     }
 
     private String teacherKey() {
+        // TreeMap: Map.copyOf iterates in an order that changes from one JVM to the next.
         return sha256(
                 "teacher|"
-                        + data.provenance()
-                        + '|'
-                        + shape(inputShape)
+                        + dataKey()
                         + '|'
                         + architecture
-                        + modelOptions
+                        + new TreeMap<>(modelOptions)
                         + '|'
                         + teacherSettings
                         + '|'
@@ -687,6 +733,12 @@ public final class Experiment {
                         + new TreeMap<>(lossParameters)
                         + '|'
                         + weights.get(strategy)
+                        + '|'
+                        // Cached teacher outputs were computed on other batches than a live
+                        // teacher's, which can change the last bits.
+                        + (cacheMode.equals("off") || !loss(strategy).requiresTeacher()
+                                ? "live teacher"
+                                : "cached teacher")
                         + '|'
                         + studentSettings
                         + '|'
