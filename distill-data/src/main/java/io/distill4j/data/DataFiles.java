@@ -23,6 +23,13 @@ import javax.imageio.stream.ImageInputStream;
 /** Helpers the adapters share for locating files and recording provenance. */
 public final class DataFiles {
 
+    /** How many bytes at the end of an image file {@link #truncation} looks at. */
+    public static final int TAIL_BYTES = 1024;
+
+    private static final byte[] PNG_END = {
+        'I', 'E', 'N', 'D', (byte) 0xAE, (byte) 0x42, (byte) 0x60, (byte) 0x82
+    };
+
     private DataFiles() {}
 
     /**
@@ -129,13 +136,6 @@ public final class DataFiles {
             return Optional.of("unreadable image: " + e.getMessage());
         }
     }
-
-    /** How many bytes at the end of an image file {@link #truncation} looks at. */
-    public static final int TAIL_BYTES = 1024;
-
-    private static final byte[] PNG_END = {
-        'I', 'E', 'N', 'D', (byte) 0xAE, (byte) 0x42, (byte) 0x60, (byte) 0x82
-    };
 
     /**
      * Tells from the end of an encoded image whether it was cut short: a PNG must hold its {@code

@@ -65,6 +65,11 @@ public final class ImageStamps {
      */
     public record Stamp(long size, long modifiedNanos) {
 
+        /**
+         * Returns the stamp for messages: {@code "1234 bytes, modified 2026-12-01T18:54:49Z"}.
+         *
+         * @return the text
+         */
         @Override
         public String toString() {
             return Checks.format(
