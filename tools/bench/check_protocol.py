@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+"""Checks that tools/bench/pytorch_protocol.py reads FER+ as the Java pipeline does.
+
+    /usr/bin/python3 tools/bench/check_protocol.py --root /tmp/pt-data [--seed 1] [--epochs 3]
+
+Needs examples/target/distill.jar (./distill builds it). Compares, exactly:
+
+1. split sizes, per-class counts and exclusion counts with `./distill stats --dataset ferplus`;
+2. every label of every split, the SeededSampler order of the first --epochs epochs, and the
+   clean and occluded views (float32 bit for bit) of some training images in those epochs, for
+   --augment flip and flip+crop, with tools/bench/JavaViews.java run on the jar;
+3. --limit N: the first N training faces of the whole split, and a folder written by
+   paired_epochs.py's slice_ferplus holding exactly those.
+
+Prints one line per check and exits 1 if any differs.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, HERE)
+import pytorch_protocol as pp  # noqa: E402
+from paired_epochs import slice_ferplus  # noqa: E402
+
+FAILURES = []
+
+# FerPlus's exclusion reasons, as pytorch_protocol.load_ferplus names them.
+JAVA_REASONS = {
+    "no class holds more than half of the votes left after dropping single votes": "no majority",
+    "the majority class is unknown": "majority unknown",
+    "the majority class is NF (not a face)": "majority NF",
+    "no image name (not an image in FER+)": "no image name",
+}
+
+
+def check(name, ok, detail=""):
+    print("%s %s%s" % ("ok  " if ok else "FAIL", name, (": " + detail) if detail else ""))
+    if not ok:
+        FAILURES.append(name)
+
+
+def stats(root):
+    out = subprocess.run([os.path.join(REPO, "distill"), "stats", "--dataset", "ferplus", "--root",
+                          root], capture_output=True, text=True, check=True).stdout
+    result = {}
+    split = None
+    for line in out.splitlines():
+        m = re.match(r"split (\w+): (\d+) samples", line)
+        if m:
+            split = m.group(1)
+            result[split] = {"size": int(m.group(2))}
+            continue
+        m = re.match(r"\s+classes: (.*)", line)
+        if m and split:
+            result[split]["classes"] = {k: int(v) for k, v in
+                                        (c.rsplit(" ", 1) for c in m.group(1).split(", "))}
+        m = re.match(r"\s+excluded: (\d+)(?: \((.*)\))?$", line)
+        if m and split:
+            result[split]["excluded"] = int(m.group(1))
+            reasons = {}
+            for part in (m.group(2) or "").split("; "):
+                if part:
+                    text, count = part.rsplit(": ", 1)
+                    reasons[JAVA_REASONS.get(text, text)] = int(count)
+            result[split]["reasons"] = reasons
+    return result
+
+
+def crafted_folder(path, rows=900, seed=7):
+    """A FER+ folder made to hit every rule: unknown and NF majorities, ties, single votes,
+    empty image names, a byte-order mark, CRLF line endings, quoted fields, columns in another
+    order."""
+    rng = np.random.default_rng(seed)
+    os.makedirs(path, exist_ok=True)
+    usages = ["Training", "PublicTest", "PrivateTest"]
+    label_columns = ["NF", "Usage"] + pp.CLASS_NAMES[::-1] + ["Image name", "unknown"]
+    with open(os.path.join(path, "fer2013.csv"), "w", encoding="utf-8-sig", newline="") as fi, \
+            open(os.path.join(path, "fer2013new.csv"), "w", encoding="utf-8-sig",
+                 newline="") as fl:
+        fi.write("pixels,Usage,emotion\r\n")
+        fl.write(",".join(label_columns) + "\r\n")
+        for r in range(rows):
+            usage = usages[int(rng.choice(3, p=[0.6, 0.2, 0.2]))]
+            pixels = " ".join(str(v) for v in rng.integers(0, 256, pp.SIZE * pp.SIZE))
+            fi.write('"%s",%s,%d\r\n' % (pixels, usage, int(rng.integers(0, 7))))
+            votes = np.zeros(10, dtype=int)
+            votes[int(rng.integers(0, 10))] = int(rng.integers(0, 11))
+            for _ in range(int(rng.integers(0, 4))):
+                votes[int(rng.integers(0, 10))] += int(rng.integers(0, 4))
+            if r % 17 == 0:
+                votes[:] = 0
+                votes[2] = votes[5] = 4  # a tie
+            name = "" if r % 23 == 5 else "fer%07d.png" % r
+            by_name = dict(zip(pp.VOTE_COLUMNS, votes.tolist()), Usage=usage)
+            by_name["Image name"] = name
+            fl.write(",".join(str(by_name[c]) for c in label_columns) + "\r\n")
+
+
+def python_views(clean, seed, epoch, augment, indices):
+    flip = "flip" in augment
+    pad = 4 if "crop" in augment else 0
+    flips, dx, dy = pp.augment_draws(clean.shape[0], seed, epoch, flip, pad)
+    x = clean[indices].clone()
+    f = torch.from_numpy(flips[indices])
+    x[f] = x[f].flip(-1)
+    x = pp.shift(x, dx[indices], dy[indices])
+    codes = [2 if (dx[i] or dy[i]) else (1 if flips[i] else 0) for i in indices]
+    return x, pp.occlude(x, "vr-headset"), codes
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--root", required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--limit", type=int, default=100)
+    args = p.parse_args()
+    jar = os.path.join(REPO, "examples", "target", "distill.jar")
+
+    raw, excluded, _ = pp.load_ferplus(args.root)
+    java = stats(args.root)
+    for split in ("train", "validation", "test"):
+        grey, labels, _ = raw[split]
+        counts = {name: int((labels == c).sum()) for c, name in enumerate(pp.CLASS_NAMES)}
+        check("%s size" % split, java[split]["size"] == len(labels),
+              "java %d, python %d" % (java[split]["size"], len(labels)))
+        check("%s class counts" % split, java[split]["classes"] == counts,
+              "java %s, python %s" % (java[split]["classes"], counts))
+        check("%s excluded, by reason" % split, java[split].get("reasons", {}) == excluded[split],
+              "java %s, python %s" % (java[split].get("reasons"), excluded[split]))
+
+    clean = pp.to_float(raw["train"][0])
+    n = clean.shape[0]
+    indices = sorted({0, 1, 2, 3, 5, 8, 13, n // 2, n - 2, n - 1})
+    with tempfile.TemporaryDirectory() as tmp:
+        for augment in ("flip", "flip+crop"):
+            base = os.path.join(tmp, "views")
+            subprocess.run(["java", "-cp", jar, os.path.join(HERE, "JavaViews.java"), args.root,
+                            str(args.seed), str(args.epochs), augment, base]
+                           + [str(i) for i in indices], check=True)
+            with open(base + ".json") as f:
+                dump = json.load(f)
+            pixels = np.fromfile(base + ".bin", dtype="<f4").reshape(
+                args.epochs, len(indices), 2, 1, pp.SIZE, pp.SIZE)
+            if augment == "flip":
+                for split in ("train", "validation", "test"):
+                    check("%s labels" % split, dump[split] == raw[split][1].tolist())
+                for e in range(args.epochs):
+                    check("order of epoch %d (seed %d, %d images)" % (e, args.seed, n),
+                          dump["orders"][e] == pp.java_order(n, args.seed, e))
+            for e in range(args.epochs):
+                c, o, codes = python_views(clean, args.seed, e, augment, indices)
+                jc = torch.from_numpy(pixels[e, :, 0].copy())
+                jo = torch.from_numpy(pixels[e, :, 1].copy())
+                check("%s views of epoch %d, images %s: clean bit for bit" % (augment, e, indices),
+                      torch.equal(c, jc) and torch.equal(c.view(torch.int32),
+                                                         jc.view(torch.int32)),
+                      "max |diff| %g" % float((c - jc).abs().max()))
+                check("%s views of epoch %d: occluded bit for bit" % (augment, e),
+                      torch.equal(o.view(torch.int32), jo.view(torch.int32)),
+                      "max |diff| %g" % float((o - jo).abs().max()))
+                check("%s augmentation codes of epoch %d" % (augment, e),
+                      dump["codes"][e] == codes, "java %s, python %s" % (dump["codes"][e], codes))
+        flips = pp.augment_draws(n, args.seed, 0, True, 0)[0]
+        print("     (epoch 0: %d of %d training images flipped)" % (int(flips.sum()), n))
+
+        limited, _, _ = pp.load_ferplus(args.root, args.limit)
+        check("--limit %d keeps the first %d training faces" % (args.limit, args.limit),
+              np.array_equal(limited["train"][0], raw["train"][0][:args.limit])
+              and np.array_equal(limited["train"][1], raw["train"][1][:args.limit])
+              and all(np.array_equal(limited[s][0], raw[s][0]) for s in ("validation", "test")))
+        sliced = os.path.join(tmp, "slice")
+        slice_ferplus(args.root, sliced, args.limit)
+        again, _, _ = pp.load_ferplus(sliced)
+        check("sliced folder (%d) reads as --limit %d" % (args.limit, args.limit),
+              all(np.array_equal(again[s][0], limited[s][0])
+                  and np.array_equal(again[s][1], limited[s][1])
+                  for s in ("train", "validation", "test")))
+        java_sliced = stats(sliced)
+        check("./distill stats on the sliced folder: train %d" % args.limit,
+              java_sliced["train"]["size"] == args.limit
+              and java_sliced["validation"]["size"] == java["validation"]["size"]
+              and java_sliced["test"]["size"] == java["test"]["size"])
+    with tempfile.TemporaryDirectory() as tmp:
+        crafted = os.path.join(tmp, "crafted")
+        crafted_folder(crafted)
+        raw, excluded, _ = pp.load_ferplus(crafted)
+        java = stats(crafted)
+        base = os.path.join(tmp, "views")
+        subprocess.run(["java", "-cp", jar, os.path.join(HERE, "JavaViews.java"), crafted,
+                        str(args.seed), "1", "flip", base, "0"], check=True)
+        with open(base + ".json") as f:
+            dump = json.load(f)
+        for split in ("train", "validation", "test"):
+            check("crafted folder: %s labels (%d)" % (split, len(raw[split][1])),
+                  dump[split] == raw[split][1].tolist())
+            check("crafted folder: %s excluded, by reason" % split,
+                  java[split].get("reasons", {}) == excluded[split],
+                  "java %s, python %s" % (java[split].get("reasons"), excluded[split]))
+    print("%d check(s) failed" % len(FAILURES) if FAILURES else "all checks passed")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
