@@ -105,6 +105,46 @@ def crafted_folder(path, rows=900, seed=7):
             fl.write(",".join(str(by_name[c]) for c in label_columns) + "\r\n")
 
 
+def compare_init(jar, model, seed, tmp):
+    """DJL's initialization (JavaInit.java) against pytorch_protocol.build_model, and both
+    models' eval-mode outputs on a fixed input."""
+    base = os.path.join(tmp, "init-" + model)
+    env = dict(os.environ, TORCH_CPP_LOG_LEVEL="ERROR")
+    subprocess.run(["java", "-Dai.djl.offline=true", "-cp", jar,
+                    os.path.join(HERE, "JavaInit.java"), model, str(seed), base], check=True,
+                   env=env, stderr=subprocess.DEVNULL)
+    with open(base + ".txt") as f:
+        entries = [line.split() for line in f if line.strip()]
+    values = np.fromfile(base + ".bin", dtype="<f4")
+    net = pp.build_model(model, seed).eval()
+    # num_batches_tracked: PyTorch's counter, unused when BN has a momentum; DJL has none.
+    state = {k: v for k, v in net.state_dict().items() if not k.endswith("num_batches_tracked")}
+    x = torch.from_numpy((np.sin(0.001 * np.arange(2 * 48 * 48)) * 0.5 + 0.5).astype(
+        np.float32).reshape(2, 1, 48, 48))
+    with torch.no_grad():
+        outputs = [o.numpy().ravel() for o in net(x)]
+    offset, same, names, worst = 0, 0, [], 0.0
+    out_index = 0
+    for name, shape in entries:
+        n = int(np.prod([int(v) for v in shape.split("x")]))
+        java = values[offset:offset + n]
+        offset += n
+        if name == "output":
+            ours = outputs[out_index]
+            out_index += 1
+            scale = max(1e-6, float(np.abs(java).max()))
+            worst = max(worst, float(np.abs(ours - java).max()) / scale)
+            continue
+        names.append(name)
+        if name in state and np.array_equal(state[name].numpy().ravel(), java):
+            same += 1
+    check("%s initialized as DJL does (seed %d): %d of %d tensors bit for bit" % (
+        model, seed, same, len(names)), same == len(names) == len(state),
+        "names %s" % sorted(set(names) ^ set(state)) if set(names) != set(state) else "")
+    check("%s eval outputs (logits, embedding, features) agree" % model, worst < 1e-4,
+          "largest difference %.2g of each output's largest value" % worst)
+
+
 def python_views(clean, seed, epoch, augment, indices):
     flip = "flip" in augment
     pad = 4 if "crop" in augment else 0
@@ -123,6 +163,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--models", default="small-cnn,resnet18",
+                   help="models whose initialization to compare")
     args = p.parse_args()
     jar = os.path.join(REPO, "examples", "target", "distill.jar")
 
@@ -191,6 +233,8 @@ def main():
               and java_sliced["validation"]["size"] == java["validation"]["size"]
               and java_sliced["test"]["size"] == java["test"]["size"])
     with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models.split(","):
+            compare_init(jar, model, args.seed, tmp)
         crafted = os.path.join(tmp, "crafted")
         crafted_folder(crafted)
         raw, excluded, _ = pp.load_ferplus(crafted)

@@ -26,6 +26,11 @@ first in odd slots, PyTorch first in even ones):
     Java:    ./distill distill --strategy S --teacher <round-1 teacher>/best.json --epochs 1 --out ...
     PyTorch: pytorch_protocol.py --only S --load-teacher <round-1 teacher.pt> --epochs 1
   With --cases not starting with teacher, round 1 still trains the teachers, untimed.
+* kd-warm (optional, not in the default --cases): a kd epoch with the teacher's outputs already
+  at hand, as in the later epochs of a run.
+    Java:    kd with --cache disk, after copying in a cache folder that an untimed kd epoch
+             filled in round 1 (the same seed gives the same flips every round: all hits)
+    PyTorch: kd with --teacher-outputs precomputed (computed before the epoch, not part of it)
 
 Every measured epoch is the first epoch of its own process on both sides (JVM JIT warm-up
 included on the Java side), on the same data (with --limit, a FER+ folder holding the first N
@@ -46,6 +51,8 @@ What each number means (one row per run in times.csv; seconds):
 * data, teacher, forward (student forward + loss), backward (loss read + backward),
   optimizer (step + zeroing), validation: the parts, as Timings defines them.
 * wall:       PyTorch only: the epoch's wall time (the parts plus the untimed bits between them).
+* teacher passes: images the teacher ran on during the epoch (Java: the "teacher cache:" line
+              of a KD-type run; PyTorch: its --json), to check both sides did the same work.
 * process:    the whole command's wall time (JVM or Python start, data loading, teacher test
               evaluation, the epoch, checkpoints): context, not compared.
 
@@ -78,6 +85,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 PYTHON = "/usr/bin/python3"
 CASES = ["teacher", "finetune", "kd", "triplet", "kd+triplet"]
+OPTIONAL_CASES = ["kd-warm"]
 ROW = {"finetune": "fine-tuning"}
 PARTS = ["data", "teacher", "forward", "backward", "optimizer", "validation"]
 LINE = re.compile(
@@ -202,10 +210,14 @@ def pytorch_env(args):
     return env
 
 
-def java_run(case, args, opts, data, out_dir, teacher_json, raw, tag):
+CACHE_LINE = re.compile(r"teacher cache: (\d+) images computed once, (\d+) served from the cache")
+
+
+def java_run(case, args, opts, data, out_dir, teacher_json, raw, tag, warm_cache=None):
+    """One Java epoch. kd-warm: kd with --cache disk, its cache folder copied in first."""
     if os.path.exists(out_dir):
         shutil.rmtree(out_dir)  # a reused folder would make the library reuse or resume
-    common = ["--dataset", "ferplus", "--root", data, "--cache", args.java_cache]
+    strategy = "kd" if case == "kd-warm" else case
     if case == "teacher":
         cmd = [os.path.join(REPO, "distill"), "train-teacher", "--teacher-epochs", "1",
                "--out", out_dir] + ["--dataset", "ferplus", "--root", data] + \
@@ -215,36 +227,54 @@ def java_run(case, args, opts, data, out_dir, teacher_json, raw, tag):
         student_opts = list(opts)
         i = student_opts.index("--model")
         del student_opts[i:i + 2]  # the students take the loaded teacher's architecture
-        cmd = [os.path.join(REPO, "distill"), "distill", "--strategy", case, "--teacher",
-               teacher_json, "--epochs", "1", "--out", out_dir] + common + student_opts
-        label = "%s seed %d" % (ROW.get(case, case), args.seed)
+        cache = "disk" if case == "kd-warm" else args.java_cache
+        cmd = [os.path.join(REPO, "distill"), "distill", "--strategy", strategy, "--teacher",
+               teacher_json, "--epochs", "1", "--out", out_dir, "--dataset", "ferplus",
+               "--root", data, "--cache", cache] + student_opts
+        label = "%s seed %d" % (ROW.get(strategy, strategy), args.seed)
+        if warm_cache:
+            shutil.copytree(warm_cache, os.path.join(out_dir, "cache"))
     process = run(cmd, java_env(args), os.path.join(raw, tag))
     with open(os.path.join(out_dir, "train.log")) as f:
         text = f.read()
     shutil.copy(os.path.join(out_dir, "train.log"), os.path.join(raw, tag + ".train.log"))
     row = parse_line(text, label)
     row["process"] = process
+    with open(os.path.join(raw, tag + ".stderr")) as f:
+        m = CACHE_LINE.search(f.read())
+    if m:
+        row["teacher_passes"], row["cache_hits"] = int(m.group(1)), int(m.group(2))
+    elif case == "teacher":
+        row["teacher_passes"], row["cache_hits"] = 0, 0
     return row
 
 
 def pytorch_run(case, args, opts, data, teacher_pt, raw, tag):
+    """One PyTorch epoch. kd-warm: kd with every teacher output computed before the epoch."""
     out_json = os.path.join(raw, tag + ".json")
+    strategy = "kd" if case == "kd-warm" else case
+    outputs = "precomputed" if case == "kd-warm" else args.pytorch_teacher_outputs
     cmd = [PYTHON, os.path.join(HERE, "pytorch_protocol.py"), "--root", data,
-           "--threads", str(args.threads), "--json", out_json,
-           "--teacher-outputs", args.pytorch_teacher_outputs]
+           "--threads", str(args.threads), "--json", out_json, "--teacher-outputs", outputs]
     if case == "teacher":
         cmd += ["--only", "teacher", "--teacher-epochs", "1", "--save-teacher", teacher_pt]
         cmd += teacher_options(opts, args)
     else:
-        cmd += ["--only", case, "--epochs", "1", "--load-teacher", teacher_pt] + opts
+        cmd += ["--only", strategy, "--epochs", "1", "--load-teacher", teacher_pt] + opts
     process = run(cmd, pytorch_env(args), os.path.join(raw, tag))
     with open(out_json) as f:
         report = json.load(f)
-    epoch = [s for s in report["stages"] if s["stage"] == case][0]["epochs"][-1]
+    epoch = [s for s in report["stages"] if s["stage"] == strategy][0]["epochs"][-1]
     row = {k: epoch["seconds"][k] for k in PARTS}
     row.update(total=epoch["total"], wall=epoch["wall"], loss=epoch["train_loss"],
                acc=100 * epoch["val_acc"], images_per_second=epoch["images_per_second"],
                process=process)
+    t = report.get("teacher_outputs", {})
+    row["teacher_passes"] = 0 if outputs == "precomputed" else t.get("misses", 0) + t.get(
+        "bypassed", 0)
+    row["cache_hits"] = t.get("hits", 0)
+    if t.get("precompute_seconds"):
+        row["precompute"] = t["precompute_seconds"]
     return row
 
 
@@ -334,7 +364,8 @@ def machine_info(args):
 def write_report(out, args, info, isa, rows, sizes):
     with open(os.path.join(out, "times.csv"), "w", newline="") as f:
         fields = ["round", "case", "side", "first", "total", "train"] + PARTS + [
-            "wall", "process", "images_per_second", "loss", "acc"]
+            "wall", "process", "images_per_second", "loss", "acc", "teacher_passes",
+            "cache_hits", "precompute"]
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         for r in rows:
@@ -389,15 +420,15 @@ def write_report(out, args, info, isa, rows, sizes):
                 + " |")
     lines += ["", "Every run (seconds; first = which side ran first in its pair):", "",
               "| round | case | side | first | total | train | " + " | ".join(PARTS)
-              + " | wall | process | img/s | loss | val acc % |",
-              "|---:|---|---|---|" + "---:|" * (len(PARTS) + 8)]
+              + " | wall | process | img/s | loss | val acc % | teacher passes |",
+              "|---:|---|---|---|" + "---:|" * (len(PARTS) + 9)]
     for r in rows:
         lines.append("| %d | %s | %s | %s | %.1f | %.1f | " % (
             r["round"], r["case"], r["side"], r["first"], r["total"], r["train"])
             + " | ".join("%.1f" % r[k] for k in PARTS)
-            + " | %s | %.1f | %.0f | %.4f | %.2f |" % (
+            + " | %s | %.1f | %.0f | %.4f | %.2f | %s |" % (
                 "%.1f" % r["wall"] if r.get("wall") is not None else "", r["process"],
-                r["images_per_second"], r["loss"], r["acc"]))
+                r["images_per_second"], r["loss"], r["acc"], r.get("teacher_passes", "")))
     lines += ["", "Java's parts are read from train.log, printed to 0.1 s; PyTorch's from "
               "pytorch_protocol.py --json. Each epoch is the first of its process."]
     with open(os.path.join(out, "results.md"), "w") as f:
@@ -412,16 +443,17 @@ def main():
     p.add_argument("--limit", type=int, default=0,
                    help="use only the first N training faces (a sliced copy of the folder)")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--cases", default=",".join(CASES), help="of %s" % ", ".join(CASES))
+    p.add_argument("--cases", default=",".join(CASES),
+                   help="of %s (default: all but kd-warm)" % ", ".join(CASES + OPTIONAL_CASES))
     p.add_argument("--out", help="results folder (default: tools/bench/results/<date>)")
     p.add_argument("--work", help="working folder (default: /tmp/paired-epochs-<date>)")
     p.add_argument("--model", default="resnet18")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--teacher-lr", type=float)
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam", "adamw"])
     p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--nesterov", action="store_true")
+    p.add_argument("--nesterov", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--weight-decay", type=float, default=5e-4)
     p.add_argument("--schedule", default="one-cycle",
                    choices=["constant", "step", "cosine", "one-cycle"])
@@ -444,8 +476,8 @@ def main():
     args = p.parse_args()
     args.case_list = [c.strip() for c in args.cases.split(",") if c.strip()]
     for c in args.case_list:
-        if c not in CASES:
-            p.error("unknown case '%s'; known: %s" % (c, ", ".join(CASES)))
+        if c not in CASES + OPTIONAL_CASES:
+            p.error("unknown case '%s'; known: %s" % (c, ", ".join(CASES + OPTIONAL_CASES)))
     if args.nesterov and args.optimizer != "sgd":
         p.error("--nesterov needs --optimizer sgd")
     date = datetime.date.today().isoformat()
@@ -485,6 +517,8 @@ def main():
         json.dump(dict(info, isa=isa, data=data, sizes=sizes, argv=sys.argv), f, indent=1)
 
     java_teacher = os.path.join(work, "java", "r1", "teacher", "teacher", "best.json")
+    warm_fill = os.path.join(work, "java", "kd-warm-fill")
+    warm_cache = None
     py_teacher = os.path.join(work, "py", "r1", "teacher.pt")
     rows = []
     slot = 0
@@ -494,6 +528,14 @@ def main():
             cases = ["teacher"] + cases  # the students need teachers; untimed
         for case in cases:
             timed = case in args.case_list
+            if case == "kd-warm" and warm_cache is None:
+                # Untimed: one Java kd epoch with --cache disk fills the cache the timed
+                # kd-warm runs start from (a copy each time).
+                r = java_run("kd-warm", args, opts, data, warm_fill, java_teacher, raw,
+                             "fill-kd-warm-java")
+                warm_cache = os.path.join(warm_fill, "cache")
+                print("kd-warm: Java disk cache filled (%s teacher passes, untimed): %s"
+                      % (r.get("teacher_passes", "?"), warm_cache), flush=True)
             slot += 1
             java_first = slot % 2 == 1
             results = {}
@@ -503,7 +545,8 @@ def main():
                     out_dir = os.path.join(work, "java", "r%d" % k,
                                            case.replace("+", "-"))
                     results[side] = java_run(case, args, opts, data, out_dir, java_teacher,
-                                             raw, tag)
+                                             raw, tag,
+                                             warm_cache if case == "kd-warm" else None)
                 else:
                     teacher_pt = os.path.join(work, "py", "r%d" % k, "teacher.pt") \
                         if case == "teacher" else py_teacher
@@ -512,8 +555,10 @@ def main():
                 r = results[side]
                 r.update(round=k, case=case, side=side, first="java" if java_first else "pytorch",
                          train=r["total"] - r["validation"])
-                print("round %d %-10s %-7s total %7.1f s (train %7.1f s, process %7.1f s)%s" % (
-                    k, case, side, r["total"], r["train"], r["process"],
+                print("round %d %-10s %-7s total %7.1f s (train %7.1f s, process %7.1f s,"
+                      " teacher passes %s)%s" % (
+                          k, case, side, r["total"], r["train"], r["process"],
+                          r.get("teacher_passes", "?"),
                     "" if timed else "  [untimed: the students' teacher]"), flush=True)
                 if timed:
                     rows.append(r)
