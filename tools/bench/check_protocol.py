@@ -10,7 +10,12 @@ Needs examples/target/distill.jar (./distill builds it). Compares, exactly:
    clean and occluded views (float32 bit for bit) of some training images in those epochs, for
    --augment flip and flip+crop, with tools/bench/JavaViews.java run on the jar;
 3. --limit N: the first N training faces of the whole split, and a folder written by
-   paired_epochs.py's slice_ferplus holding exactly those.
+   paired_epochs.py's slice_ferplus holding exactly those;
+4. a crafted FER+ folder (unknown and NF majorities, ties, single votes, empty image names, a
+   byte-order mark, CRLF, quoted fields, columns reordered): labels and exclusions by reason;
+5. LearningRateSchedule's rate at every step (JavaSchedule.java) for each schedule kind;
+6. a freshly initialized small-cnn and resnet18 (JavaInit.java: DJL seeded, Block.initialize):
+   every tensor bit for bit, and the eval-mode outputs on a fixed input.
 
 Prints one line per check and exits 1 if any differs.
 """
@@ -145,6 +150,26 @@ def compare_init(jar, model, seed, tmp):
           "largest difference %.2g of each output's largest value" % worst)
 
 
+def compare_schedules(jar):
+    """LearningRateSchedule (JavaSchedule.java) against pytorch_protocol.learning_rate."""
+    cases = [("constant", 0.001, 37, 5, 10, 0.1, 0.1), ("step", 0.01, 120, 12, 3, 0.1, 0.1),
+             ("cosine", 0.001, 360, 360, 10, 0.1, 0.1), ("one-cycle", 0.01, 2160, 360, 10, 0.1,
+                                                         0.1),
+             ("one-cycle", 0.05, 7, 7, 10, 0.1, 0.3), ("one-cycle", 0.1, 1, 1, 10, 0.1, 0.1)]
+    for kind, base, total, per_epoch, step_epochs, gamma, warmup in cases:
+        out = subprocess.run(["java", "-cp", jar, os.path.join(HERE, "JavaSchedule.java"), kind,
+                              str(base), str(total), str(per_epoch), str(step_epochs),
+                              str(gamma), str(warmup)], capture_output=True, text=True,
+                             check=True).stdout.split()
+        java = [float(np.float32(v)) for v in out]
+        ns = argparse.Namespace(schedule=kind, gamma=gamma, step_epochs=step_epochs,
+                                warmup=warmup)
+        ours = [pp.learning_rate(ns, base, t, total, per_epoch) for t in range(1, total + 1)]
+        same = sum(a == b for a, b in zip(java, ours))
+        check("schedule %s (base %s, %d steps, warm-up %s): %d of %d rates equal" % (
+            kind, base, total, warmup, same, total), same == total == len(java))
+
+
 def python_views(clean, seed, epoch, augment, indices):
     flip = "flip" in augment
     pad = 4 if "crop" in augment else 0
@@ -233,6 +258,7 @@ def main():
               and java_sliced["validation"]["size"] == java["validation"]["size"]
               and java_sliced["test"]["size"] == java["test"]["size"])
     with tempfile.TemporaryDirectory() as tmp:
+        compare_schedules(jar)
         for model in args.models.split(","):
             compare_init(jar, model, args.seed, tmp)
         crafted = os.path.join(tmp, "crafted")

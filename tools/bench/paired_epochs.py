@@ -343,7 +343,7 @@ def machine_info(args):
     djl = os.path.expanduser("~/.djl.ai/pytorch")
     info["djl libtorch"] = sorted(os.listdir(djl)) if os.path.isdir(djl) else []
     try:
-        info["git"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+        info["git"] = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
                                      capture_output=True, text=True).stdout.strip()
     except OSError:
         pass

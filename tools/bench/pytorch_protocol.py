@@ -65,6 +65,12 @@ Each part mirrors the Java code it names (read from the sources, not guessed):
   it goes, like Java's. live = the teacher on every batch. precomputed = every (index, flip) the
   epochs can ask for computed once before the first student epoch (its time printed apart).
 
+Checked against the jar by tools/bench/check_protocol.py: split sizes, class and exclusion counts,
+every label, the orders and views (bit for bit), the schedules' rates, and the initial weights
+(bit for bit, small-cnn and resnet18). With the same seed and options an epoch here gives the
+train loss the library prints to its 4 decimals when both run the same oneDNN ISA (SGD:
+also across ISAs in the smoke tests; Adam amplifies the kernels' rounding differences).
+
 Per epoch it prints the line Java's train.log has (ProgressListener + Timings) and records in
 --json: the seconds of data (batch assembly: indexing, flips, occlusion), teacher, forward
 (student forward + loss), backward (reading the loss value + backward), optimizer (lr, step,
@@ -451,39 +457,46 @@ def strategy_loss(strategy, out, teacher_out, target, args):
 
 # ------------------------------------------------------------------ schedule and optimizer
 def learning_rate(args, base, step, total, steps_per_epoch):
-    """LearningRateSchedule.getNewValue(step), steps counted from 1."""
+    """LearningRateSchedule.getNewValue(step), steps counted from 1; the rates and factors are
+    Java floats, the arithmetic double, the result a float."""
+    base = f32(base)
     step = max(1, min(step, total))
     kind = args.schedule
     if kind == "constant":
         return base
     if kind == "step":
-        return float(np.float32(base * math.pow(args.gamma, ((step - 1) // steps_per_epoch)
-                                                // args.step_epochs)))
+        return f32(base * math.pow(f32(args.gamma), ((step - 1) // steps_per_epoch)
+                                   // args.step_epochs))
 
     def cosine(start, end, progress):
-        return float(np.float32(end + (start - end) * 0.5 * (1 + math.cos(math.pi * progress))))
+        return f32(end + (start - end) * 0.5 * (1 + math.cos(math.pi * progress)))
 
     if kind == "cosine":
         return cosine(base, 0.0, (step - 1) / max(1, total - 1))
     # one-cycle: Math.round(float warmupFraction * totalSteps)
-    warmup = int(math.floor(float(np.float32(np.float32(args.warmup) * np.float32(total)))
-                            + 0.5))
+    warmup = int(math.floor(f32(np.float32(args.warmup) * np.float32(total)) + 0.5))
     start = base / 25.0
     if step <= warmup:
-        return float(np.float32(start + (base - start) * step / warmup))
+        return f32(start + (base - start) * step / warmup)
     progress = (step - warmup) / max(1, total - warmup)
     return cosine(base, base / 1e4, progress)
 
 
+def f32(x):
+    """A Java float's value, as a Python float."""
+    return float(np.float32(x))
+
+
 def make_optimizer(args, params, lr):
+    """torch.optim's SGD, Adam or AdamW with the Java options' float values."""
+    lr, wd = f32(lr), f32(args.weight_decay)
     if args.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=args.momentum, nesterov=args.nesterov,
-                               weight_decay=args.weight_decay)
+        return torch.optim.SGD(params, lr=lr, momentum=f32(args.momentum),
+                               nesterov=args.nesterov, weight_decay=wd)
+    betas = (f32(0.9), f32(0.999))
     if args.optimizer == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), eps=1e-8,
-                                weight_decay=args.weight_decay)
-    return torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.999), eps=1e-8,
-                             weight_decay=args.weight_decay)
+        return torch.optim.Adam(params, lr=lr, betas=betas, eps=f32(1e-8), weight_decay=wd)
+    return torch.optim.AdamW(params, lr=lr, betas=betas, eps=f32(1e-8), weight_decay=wd)
 
 
 # ------------------------------------------------------------------ teacher outputs
@@ -920,7 +933,7 @@ def main(argv=None):
     report["teacher_outputs"] = dict(mode=args.teacher_outputs, misses=source.misses,
                                      hits=source.hits, bypassed=source.bypassed,
                                      precompute_seconds=source.precompute_seconds)
-    if source.misses or source.hits:
+    if source.misses or source.hits or source.bypassed:
         log("teacher outputs (%s): %d computed, %d served from the cache, %d bypassed" % (
             args.teacher_outputs, source.misses, source.hits, source.bypassed))
     report["total_seconds"] = time.perf_counter() - started
