@@ -13,8 +13,11 @@ Needs examples/target/distill.jar (./distill builds it). Compares, exactly:
    paired_epochs.py's slice_ferplus holding exactly those;
 4. a crafted FER+ folder (unknown and NF majorities, ties, single votes, empty image names, a
    byte-order mark, CRLF, quoted fields, columns reordered): labels and exclusions by reason;
-5. LearningRateSchedule's rate at every step (JavaSchedule.java) for each schedule kind;
-6. a freshly initialized small-cnn and resnet18 (JavaInit.java: DJL seeded, Block.initialize):
+5. the KD and triplet (semi-hard, the default) losses against the golden fixtures the Java
+   losses are tested with: value and gradient;
+6. LearningRateSchedule's rate at every step (JavaSchedule.java) for each schedule kind;
+7. the fusion's softmax regression (JavaLinearHead.java) on fixed features: iterations, weights;
+8. a freshly initialized small-cnn and resnet18 (JavaInit.java: DJL seeded, Block.initialize):
    every tensor bit for bit, and the eval-mode outputs on a fixed input.
 
 Prints one line per check and exits 1 if any differs.
@@ -170,6 +173,62 @@ def compare_schedules(jar):
             kind, base, total, warmup, same, total), same == total == len(java))
 
 
+def compare_linear_head(jar, tmp, n=400, d=32, k=8):
+    """LinearHead.fitClassifier (JavaLinearHead.java) against pytorch_protocol.fit_softmax, on
+    L2-normalized random features with labels that depend on them."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(n, d))
+    x /= np.sqrt((x * x).sum(1, keepdims=True))
+    labels = (x[:, :k] + 0.3 * rng.normal(size=(n, k))).argmax(1)
+    y = np.eye(k)[labels]
+    path = os.path.join(tmp, "head")
+    np.concatenate([x.ravel(), y.ravel()]).astype("<f8").tofile(path + ".in")
+    subprocess.run(["java", "-cp", jar, os.path.join(HERE, "JavaLinearHead.java"), path + ".in",
+                    str(n), str(d), str(k), path + ".out"], check=True)
+    java = np.fromfile(path + ".out", dtype="<f8")
+    w, iterations = pp.fit_softmax(x, y)
+    difference = float(np.abs(w.ravel() - java[1:]).max())
+    check("fusion's softmax regression: %d L-BFGS iterations (Java %d), weights within %.1g" % (
+        iterations, int(java[0]), difference), iterations == int(java[0]) and difference < 1e-6)
+
+
+def compare_goldens():
+    """pytorch_protocol's KD and triplet losses against the golden fixtures the Java losses are
+    tested with (distill-losses/src/test/resources/golden, made by tools/golden): value and
+    gradient, in float64."""
+    folder = os.path.join(REPO, "distill-losses", "src", "test", "resources", "golden")
+    names = sorted(n[:-5] for n in os.listdir(folder)
+                   if n.startswith("kd_t") or n.startswith(
+                       "triplet_squared-euclidean_normalized_student_"))
+    for name in names:
+        with open(os.path.join(folder, name + ".json")) as f:
+            fixture = json.load(f)
+        params, inputs = fixture["params"], fixture["inputs"]
+        if name.startswith("triplet") and params["mining"] != "semi-hard":
+            continue  # the protocol mirrors the default mining only
+        labels = torch.tensor(inputs["labels"], dtype=torch.float64).long()
+        if name.startswith("kd"):
+            student = torch.tensor(inputs["student_logits"], dtype=torch.float64,
+                                   requires_grad=True)
+            teacher = torch.tensor(inputs["teacher_logits"], dtype=torch.float64)
+            value, _ = pp.kd_loss(student, teacher, labels, params["temperature"],
+                                  params["alpha"])
+            key = "student_logits"
+        else:
+            student = torch.tensor(inputs["student_embedding"], dtype=torch.float64,
+                                   requires_grad=True)
+            teacher = torch.tensor(inputs["teacher_embedding"], dtype=torch.float64)
+            value = pp.triplet_loss(student, teacher, labels, params["margin"])
+            key = "student_embedding"
+        value.backward()
+        expected = fixture["expected"]
+        grad = torch.tensor(expected["grad"][key], dtype=torch.float64)
+        difference = max(abs(value.item() - expected["loss"]),
+                         float((student.grad - grad).abs().max()))
+        check("golden %s: value and gradient within %.1g" % (name, difference),
+              difference < 1e-10)
+
+
 def python_views(clean, seed, epoch, augment, indices):
     flip = "flip" in augment
     pad = 4 if "crop" in augment else 0
@@ -258,7 +317,9 @@ def main():
               and java_sliced["validation"]["size"] == java["validation"]["size"]
               and java_sliced["test"]["size"] == java["test"]["size"])
     with tempfile.TemporaryDirectory() as tmp:
+        compare_goldens()
         compare_schedules(jar)
+        compare_linear_head(jar, tmp)
         for model in args.models.split(","):
             compare_init(jar, model, args.seed, tmp)
         crafted = os.path.join(tmp, "crafted")
