@@ -17,6 +17,7 @@ final class Commands {
                 new StatsCommand(),
                 new ShowCommand(),
                 new GenerateCommand(),
-                new ModelInfoCommand());
+                new ModelInfoCommand(),
+                new DoctorCommand());
     }
 }
