@@ -8,7 +8,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.util.Pair;
+
 import io.distill4j.core.Checks;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +38,20 @@ import java.util.Set;
  * appended to the input and zero filters appended to the weight (rounding both counts up to a
  * multiple of {@value #CHANNEL_BLOCK}), and the extra output channels are dropped. Zero channels
  * add exactly zero to every sum, so the result is the same convolution; gradients flow back to the
- * original input, weight and bias through the concatenation and the slice. The kernel does the
- * same amount of arithmetic (it pads each block internally), plus one copy of the input.
+ * original input, weight and bias through the concatenation and the slice. The kernel does the same
+ * amount of arithmetic (it pads each block internally), plus one copy of the input.
  *
  * <p>Every default width of the built-in architectures is a multiple of 16, so at default widths
  * nothing is routed. Convolutions with at most 16 channels (the first layer on 1 or 3 channels,
- * slim students) run directly: they were right on the machines that showed the problem.
- * {@code distill doctor} measures all of this on the machine at hand.
+ * slim students) run directly: they were right on the machines that showed the problem. {@code
+ * distill doctor} measures all of this on the machine at hand.
  *
- * <p>When the route is taken ({@link #isActive()}): by default ({@link Mode#AUTO}) when oneDNN
- * may run AVX-512 kernels in this process, that is on an x86-64 CPU whose flags include {@code
+ * <p>When the route is taken ({@link #isActive()}): by default ({@link Mode#AUTO}) when oneDNN may
+ * run AVX-512 kernels in this process, that is on an x86-64 CPU whose flags include {@code
  * avx512f}, {@code avx512bw}, {@code avx512vl} and {@code avx512dq} (or whose flags cannot be
- * read), unless {@code ONEDNN_MAX_CPU_ISA} (or {@code DNNL_MAX_CPU_ISA}) caps oneDNN below
- * AVX-512. The system property {@value #PROPERTY} ({@code auto}, {@code on} or {@code off})
- * overrides the choice.
+ * read), unless {@code ONEDNN_MAX_CPU_ISA} (or {@code DNNL_MAX_CPU_ISA}) caps oneDNN below AVX-512.
+ * The system property {@value #PROPERTY} ({@code auto}, {@code on} or {@code off}) overrides the
+ * choice.
  *
  * <p>A TorchScript model's layers cannot be rerouted from Java: {@link #riskyLayers(Block)} names
  * them, and {@link TorchScriptModel} warns about them when it loads a model.
@@ -59,7 +61,10 @@ public final class ConvolutionGuard {
     /** The channel block of oneDNN's AVX-512 convolution kernels. */
     public static final int CHANNEL_BLOCK = 16;
 
-    /** The system property that overrides the automatic choice: {@code auto}, {@code on} or {@code off}. */
+    /**
+     * The system property that overrides the automatic choice: {@code auto}, {@code on} or {@code
+     * off}.
+     */
     public static final String PROPERTY = "distill4j.convolutionGuard";
 
     private static final List<String> AVX512_CORE_FLAGS =
@@ -233,8 +238,8 @@ public final class ConvolutionGuard {
     }
 
     /**
-     * A 2-D convolution whose at-risk channel counts are padded with zeros to a multiple of
-     * {@value #CHANNEL_BLOCK} whatever the mode (a convolution with no channel count at risk runs
+     * A 2-D convolution whose at-risk channel counts are padded with zeros to a multiple of {@value
+     * #CHANNEL_BLOCK} whatever the mode (a convolution with no channel count at risk runs
      * directly). The result and the gradients with respect to the input, the weight and the bias
      * are those of the unpadded convolution; the temporary arrays belong to the input's manager.
      *
@@ -254,10 +259,9 @@ public final class ConvolutionGuard {
         if (in.dimension() != 4 || w.dimension() != 4 || in.get(1) != w.get(1)) {
             throw new IllegalArgumentException(
                     Checks.format(
-                            "input %s and weight %s must be (B, C, H, W) and (F, C, kH, kW) with the"
-                                    + " same C",
-                            Checks.shape(in),
-                            Checks.shape(w)));
+                            "input %s and weight %s must be (B, C, H, W) and (F, C, kH, kW) with"
+                                + " the same C",
+                            Checks.shape(in), Checks.shape(w)));
         }
         long channels = in.get(1);
         long filters = w.get(0);
@@ -272,12 +276,34 @@ public final class ConvolutionGuard {
         NDArray b = bias.orElse(null);
         if (paddedChannels > channels) {
             long extra = paddedChannels - channels;
-            x = input.concat(zeros(manager, input, new Shape(in.get(0), extra, in.get(2), in.get(3))), 1);
-            kernel = owned(weight.concat(zeros(manager, weight, new Shape(filters, extra, w.get(2), w.get(3))), 1), manager);
+            x =
+                    input.concat(
+                            zeros(
+                                    manager,
+                                    input,
+                                    new Shape(in.get(0), extra, in.get(2), in.get(3))),
+                            1);
+            kernel =
+                    owned(
+                            weight.concat(
+                                    zeros(
+                                            manager,
+                                            weight,
+                                            new Shape(filters, extra, w.get(2), w.get(3))),
+                                    1),
+                            manager);
         }
         if (paddedFilters > filters) {
             long extra = paddedFilters - filters;
-            kernel = owned(kernel.concat(zeros(manager, weight, new Shape(extra, paddedChannels, w.get(2), w.get(3))), 0), manager);
+            kernel =
+                    owned(
+                            kernel.concat(
+                                    zeros(
+                                            manager,
+                                            weight,
+                                            new Shape(extra, paddedChannels, w.get(2), w.get(3))),
+                                    0),
+                            manager);
             if (b != null) {
                 b = owned(b.concat(zeros(manager, b, new Shape(extra)), 0), manager);
             }
@@ -298,8 +324,8 @@ public final class ConvolutionGuard {
 
     /**
      * Names the convolution-like layers of a block (4-D parameters, such as a TorchScript module's
-     * {@code conv2.weight}) whose input or output channel count is {@link #isAtRisk(long) at
-     * risk}, as {@code "conv2.weight (40 filters, 24 input channels per group)"}.
+     * {@code conv2.weight}) whose input or output channel count is {@link #isAtRisk(long) at risk},
+     * as {@code "conv2.weight (40 filters, 24 input channels per group)"}.
      *
      * @param block the block, such as a loaded TorchScript module
      * @return the descriptions, in parameter order; empty if none is at risk

@@ -8,7 +8,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.util.Pair;
+
 import io.distill4j.core.Checks;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -74,7 +76,9 @@ public record KernelShape(
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(stride, "stride");
         Objects.requireNonNull(padding, "padding");
-        if (input.dimension() != 3 || kernel.dimension() != 2 || stride.dimension() != 2
+        if (input.dimension() != 3
+                || kernel.dimension() != 2
+                || stride.dimension() != 2
                 || padding.dimension() != 2) {
             throw new IllegalArgumentException(
                     Checks.format(
@@ -85,8 +89,8 @@ public record KernelShape(
     }
 
     /**
-     * Lists the convolutions and poolings of an architecture block, in forward order (the
-     * shortcut of a residual unit after its main branch).
+     * Lists the convolutions and poolings of an architecture block, in forward order (the shortcut
+     * of a residual unit after its main branch).
      *
      * @param block the block (initialized or not; it is not changed)
      * @return the kernels, one per layer
@@ -186,8 +190,8 @@ public record KernelShape(
     /**
      * Returns the per-image output shape.
      *
-     * @return {@code (outChannels, H', W')} ({@code (1, C, H*W)} for local response
-     *     normalization's pooling)
+     * @return {@code (outChannels, H', W')} ({@code (1, C, H*W)} for local response normalization's
+     *     pooling)
      */
     public Shape outputShape() {
         return new Shape(

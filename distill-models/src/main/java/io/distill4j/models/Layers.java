@@ -309,8 +309,8 @@ final class Layers {
             long batch = shape.get(0);
             long channels = shape.get(1);
             NDArray squares = x.square().reshape(batch, 1, channels, shape.get(2) * shape.get(3));
-            NDArray window =
-                    Pool.avgPool2d(squares, window(), new Shape(1, 1), windowPadding(), false, true);
+            Shape one = new Shape(1, 1);
+            NDArray window = Pool.avgPool2d(squares, window(), one, windowPadding(), false, true);
             NDArray divisor = window.reshape(shape).mul(alpha).add(k).pow(beta);
             return x.div(divisor);
         }

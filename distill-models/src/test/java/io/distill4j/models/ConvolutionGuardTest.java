@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -17,15 +17,18 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+
 import io.distill4j.core.Task;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The route around libtorch 2.7.1's oneDNN AVX-512 convolution bug: which channel counts are
@@ -34,7 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 final class ConvolutionGuardTest {
 
-    private static final Set<String> AVX512 = Set.of("fpu", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512dq");
+    private static final Set<String> AVX512 =
+            Set.of("fpu", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512dq");
 
     /** Skips (printing why) unless oneDNN may run AVX-512 kernels in this JVM. */
     private static void assumeAvx512() {
@@ -51,7 +55,8 @@ final class ConvolutionGuardTest {
     void isAtRisk_partlyFilledBlockAbove16() {
         assertThat(List.of(1L, 3L, 4L, 8L, 15L, 16L, 32L, 48L, 64L, 128L, 512L))
                 .noneMatch(ConvolutionGuard::isAtRisk);
-        assertThat(List.of(17L, 20L, 24L, 40L, 63L, 100L, 500L)).allMatch(ConvolutionGuard::isAtRisk);
+        assertThat(List.of(17L, 20L, 24L, 40L, 63L, 100L, 500L))
+                .allMatch(ConvolutionGuard::isAtRisk);
     }
 
     @Test
@@ -65,16 +70,26 @@ final class ConvolutionGuardTest {
 
     @Test
     void avx512KernelsPossible_cpuAndCap() {
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), null)).isTrue();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("x86_64", Optional.of(AVX512), "AVX512_CORE_AMX"))
+        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), null))
                 .isTrue();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), "AVX2")).isFalse();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), " avx2 ")).isFalse();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), "SSE41")).isFalse();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(Set.of("avx2", "avx512f")), null))
+        assertThat(
+                        ConvolutionGuard.avx512KernelsPossible(
+                                "x86_64", Optional.of(AVX512), "AVX512_CORE_AMX"))
+                .isTrue();
+        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), "AVX2"))
                 .isFalse();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.empty(), null)).isTrue();
-        assertThat(ConvolutionGuard.avx512KernelsPossible("aarch64", Optional.empty(), null)).isFalse();
+        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), " avx2 "))
+                .isFalse();
+        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.of(AVX512), "SSE41"))
+                .isFalse();
+        assertThat(
+                        ConvolutionGuard.avx512KernelsPossible(
+                                "amd64", Optional.of(Set.of("avx2", "avx512f")), null))
+                .isFalse();
+        assertThat(ConvolutionGuard.avx512KernelsPossible("amd64", Optional.empty(), null))
+                .isTrue();
+        assertThat(ConvolutionGuard.avx512KernelsPossible("aarch64", Optional.empty(), null))
+                .isFalse();
     }
 
     @Test
@@ -107,7 +122,11 @@ final class ConvolutionGuardTest {
             assertThatThrownBy(
                             () ->
                                     ConvolutionGuard.paddedConv2d(
-                                            x, w, Optional.empty(), new Shape(1, 1), new Shape(1, 1)))
+                                            x,
+                                            w,
+                                            Optional.empty(),
+                                            new Shape(1, 1),
+                                            new Shape(1, 1)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(
                             "input (2, 24, 5, 5) and weight (8, 20, 3, 3) must be (B, C, H, W) and"
@@ -124,23 +143,31 @@ final class ConvolutionGuardTest {
     void paddedConv2d_float64_sameAsDirect(int channels, int filters, int stride, boolean bias) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(3);
-            NDArray x = manager.randomUniform(-1, 1, new Shape(3, channels, 9, 9)).toType(DataType.FLOAT64, false);
-            NDArray w = manager.randomUniform(-1, 1, new Shape(filters, channels, 3, 3)).toType(DataType.FLOAT64, false);
-            NDArray b = manager.randomUniform(-1, 1, new Shape(filters)).toType(DataType.FLOAT64, false);
+            NDArray x =
+                    manager.randomUniform(-1, 1, new Shape(3, channels, 9, 9))
+                            .toType(DataType.FLOAT64, false);
+            NDArray w =
+                    manager.randomUniform(-1, 1, new Shape(filters, channels, 3, 3))
+                            .toType(DataType.FLOAT64, false);
+            NDArray b =
+                    manager.randomUniform(-1, 1, new Shape(filters))
+                            .toType(DataType.FLOAT64, false);
             Shape s = new Shape(stride, stride);
             List<NDArray> direct = convAndGradients(x, w, bias ? b : null, s, false);
             List<NDArray> padded = convAndGradients(x, w, bias ? b : null, s, true);
             for (int i = 0; i < direct.size(); i++) {
                 assertThat(padded.get(i).getShape()).isEqualTo(direct.get(i).getShape());
-                assertThat(relativeError(padded.get(i), direct.get(i))).as("array " + i).isLessThan(1e-12);
+                assertThat(relativeError(padded.get(i), direct.get(i)))
+                        .as("array " + i)
+                        .isLessThan(1e-12);
             }
         }
     }
 
     /**
      * The route's purpose: on this machine's AVX-512 kernels, the padded convolution of shapes the
-     * README saw wrong (24 or 40 input channels, batches of 2 and more) gives float64's output
-     * and gradients with respect to the input, the weight and the bias.
+     * README saw wrong (24 or 40 input channels, batches of 2 and more) gives float64's output and
+     * gradients with respect to the input, the weight and the bias.
      */
     @ParameterizedTest
     @CsvSource({"24, 64, 2", "40, 64, 2", "24, 64, 64", "40, 64, 64", "24, 40, 2", "40, 24, 64"})
@@ -173,8 +200,8 @@ final class ConvolutionGuardTest {
 
     /**
      * The architectures route through the guard: small-cnn with widths 24, 40, 64 (whose training
-     * gradients the README saw off by 98% on AVX-512) trains one step in float32 with
-     * gradients close to float64's, on this machine's AVX-512 kernels.
+     * gradients the README saw off by 98% on AVX-512) trains one step in float32 with gradients
+     * close to float64's, on this machine's AVX-512 kernels.
      */
     @Test
     void smallCnn_atRiskWidths_avx512_gradientsMatchFloat64() {
@@ -216,7 +243,9 @@ final class ConvolutionGuardTest {
         List<List<NDArray>> grads = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed(13);
-            NDArray images = manager.randomUniform(0, 1, new Shape(4, 1, 24, 24)).toType(DataType.FLOAT64, false);
+            NDArray images =
+                    manager.randomUniform(0, 1, new Shape(4, 1, 24, 24))
+                            .toType(DataType.FLOAT64, false);
             NDArray first = null;
             for (String mode : new String[] {"off", "on"}) {
                 System.setProperty(ConvolutionGuard.PROPERTY, mode);
@@ -343,7 +372,10 @@ final class ConvolutionGuardTest {
     private static List<NDArray> stepGradients(NetworkBlock block, NDArray images) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits =
-                    block.forward(new ParameterStore(images.getManager(), false), new NDList(images), true)
+                    block.forward(
+                                    new ParameterStore(images.getManager(), false),
+                                    new NDList(images),
+                                    true)
                             .get(0);
             collector.backward(logits.mul(logits.onesLike().cumSum(1)).sum());
         }
@@ -395,8 +427,10 @@ final class ConvolutionGuardTest {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             y =
                     padded
-                            ? ConvolutionGuard.paddedConv2d(x, w, Optional.ofNullable(b), stride, padding)
-                            : ConvolutionGuard.directConv2d(x, w, Optional.ofNullable(b), stride, padding);
+                            ? ConvolutionGuard.paddedConv2d(
+                                    x, w, Optional.ofNullable(b), stride, padding)
+                            : ConvolutionGuard.directConv2d(
+                                    x, w, Optional.ofNullable(b), stride, padding);
             NDArray g = y.onesLike().cumSum(1).div(y.getShape().get(1)).sub(0.5);
             collector.backward(y.mul(g).sum());
         }

@@ -102,7 +102,7 @@ public final class DoctorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Doctor.Settings settings =
                 new Doctor.Settings(
-                        models == null || models.isEmpty() ? Doctor.DEFAULT_MODELS : models,
+                        modelSpecs(),
                         batches,
                         Doctor.parseChannels(sweep),
                         nanRuns,
@@ -135,7 +135,11 @@ public final class DoctorCommand implements Callable<Integer> {
         return current.pass() ? 0 : WRONG;
     }
 
-    /** The --isa values: "current" first, each once; validated. */
+    private List<String> modelSpecs() {
+        return models == null || models.isEmpty() ? Doctor.DEFAULT_MODELS : models;
+    }
+
+    /** The --isa values, each once, validated; a value equal to this environment's is current. */
     private List<String> isaValues() {
         List<String> asked = isas;
         if (asked == null || asked.isEmpty()) {
@@ -168,7 +172,7 @@ public final class DoctorCommand implements Callable<Integer> {
     private static String environment(String isa) {
         if (isa.equals(CURRENT)) {
             String own = System.getenv(ISA_VARIABLE);
-            return own == null ? ISA_VARIABLE + " unset (in use)" : ISA_VARIABLE + "=" + own + " (in use)";
+            return ISA_VARIABLE + (own == null ? " unset" : "=" + own) + " (in use)";
         }
         return ISA_VARIABLE + "=" + isa;
     }
@@ -192,10 +196,11 @@ public final class DoctorCommand implements Callable<Integer> {
             command.add(MAIN);
             command.add("doctor");
             command.add("--child=" + results);
-            for (String model : models == null || models.isEmpty() ? Doctor.DEFAULT_MODELS : models) {
+            for (String model : modelSpecs()) {
                 command.add("--model=" + model);
             }
-            command.add("--batches=" + String.join(",", batches.stream().map(String::valueOf).toList()));
+            List<String> sizes = batches.stream().map(String::valueOf).toList();
+            command.add("--batches=" + String.join(",", sizes));
             command.add("--sweep=" + sweep);
             command.add("--nan-runs=" + nanRuns);
             command.add("--tolerance=" + tolerance);
@@ -218,7 +223,10 @@ public final class DoctorCommand implements Callable<Integer> {
                                 "the probe with %s failed (exit status %d): %s",
                                 environment,
                                 status,
-                                log.lines().filter(l -> !l.contains("NNPACK")).reduce((a, b) -> b).orElse("")));
+                                log.lines()
+                                        .filter(l -> !l.contains("NNPACK"))
+                                        .reduce((a, b) -> b)
+                                        .orElse("")));
             }
             Doctor.RunResult result =
                     GSON.fromJson(

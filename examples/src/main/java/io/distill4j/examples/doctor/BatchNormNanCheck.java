@@ -12,9 +12,11 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+
 import io.distill4j.core.Checks;
 import io.distill4j.models.ModelStudent;
 import io.distill4j.models.TorchScriptModel;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,9 +32,9 @@ import java.util.TreeSet;
  * gradients hold NaN or infinity: the README reported 13 of 260 such runs under AVX-512.
  *
  * <p>The nets ship in the examples jar ({@code bn_net_traced.pt}, {@code bn_net_scripted.pt},
- * written by {@code tools/doctor/make_bn_net.py}): conv 1 to 4 channels (3x3) - batch norm -
- * ReLU on 1x12x12 images, 2x2 max pooling, conv 4 to 8 - ReLU, mean, two linear layers. One run
- * loads the net afresh and takes 2 plain SGD steps (rate 0.05, batches of 8, 3 classes, softmax
+ * written by {@code tools/doctor/make_bn_net.py}): conv 1 to 4 channels (3x3) - batch norm - ReLU
+ * on 1x12x12 images, 2x2 max pooling, conv 4 to 8 - ReLU, mean, two linear layers. One run loads
+ * the net afresh and takes 2 plain SGD steps (rate 0.05, batches of 8, 3 classes, softmax
  * cross-entropy), as the checkpoint test that first showed the NaN did.
  */
 public final class BatchNormNanCheck {

@@ -2,6 +2,7 @@ package io.distill4j.examples.doctor;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
+
 import io.distill4j.core.Checks;
 import io.distill4j.core.Task;
 import io.distill4j.models.Architectures;
@@ -10,6 +11,7 @@ import io.distill4j.models.InputShapes;
 import io.distill4j.models.KernelShape;
 import io.distill4j.models.NetworkBlock;
 import io.distill4j.models.NetworkBuilder;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +24,13 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * The probe behind {@code distill doctor}, run in the current process (whose oneDNN instruction
- * set was fixed when libtorch loaded): every convolution and pooling the listed architectures
- * build, a sweep of input channel counts, and the batch-norm NaN check, each in float32 against
- * float64.
+ * The probe behind {@code distill doctor}, run in the current process (whose oneDNN instruction set
+ * was fixed when libtorch loaded): every convolution and pooling the listed architectures build, a
+ * sweep of input channel counts, and the batch-norm NaN check, each in float32 against float64.
  *
  * <p>A convolution whose channel count is at risk ({@link ConvolutionGuard#isAtRisk(long)}) is
- * measured twice, computed directly and with zero-padded channels; the row the library uses in
- * this process ({@link ConvolutionGuard#isActive()}) is the one that counts. The verdict ({@link
+ * measured twice, computed directly and with zero-padded channels; the row the library uses in this
+ * process ({@link ConvolutionGuard#isActive()}) is the one that counts. The verdict ({@link
  * RunResult#pass()}) covers what the library computes: the routes it takes for the architectures'
  * layers, and the batch-norm nets. The sweep maps the engine's kernels and does not count.
  */
@@ -39,9 +40,9 @@ public final class Doctor {
     public static final String DEFAULT_INPUT = "1x48x48";
 
     /**
-     * The architectures probed by default: each at its default widths, small-cnn also at the
-     * demo's widths and at widths the README once reported wrong (24, 40, 64); VGG-F, which
-     * needs at least 55x55, at AffectNet's 3x112x112.
+     * The architectures probed by default: each at its default widths, small-cnn also at the demo's
+     * widths and at widths the README once reported wrong (24, 40, 64); VGG-F, which needs at least
+     * 55x55, at AffectNet's 3x112x112.
      */
     public static final List<String> DEFAULT_MODELS =
             List.of(
@@ -229,14 +230,35 @@ public final class Doctor {
         Shape one = new Shape(1, 1);
         return List.of(
                 new KernelShape(
-                        "conv1", KernelShape.Kind.CONVOLUTION, new Shape(1, 12, 12), 4, three, one,
-                        one, false, true),
+                        "conv1",
+                        KernelShape.Kind.CONVOLUTION,
+                        new Shape(1, 12, 12),
+                        4,
+                        three,
+                        one,
+                        one,
+                        false,
+                        true),
                 new KernelShape(
-                        "pool", KernelShape.Kind.MAX_POOL, new Shape(4, 12, 12), 4,
-                        new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, false),
+                        "pool",
+                        KernelShape.Kind.MAX_POOL,
+                        new Shape(4, 12, 12),
+                        4,
+                        new Shape(2, 2),
+                        new Shape(2, 2),
+                        new Shape(0, 0),
+                        false,
+                        false),
                 new KernelShape(
-                        "conv2", KernelShape.Kind.CONVOLUTION, new Shape(4, 6, 6), 8, three, one,
-                        one, false, true));
+                        "conv2",
+                        KernelShape.Kind.CONVOLUTION,
+                        new Shape(4, 6, 6),
+                        8,
+                        three,
+                        one,
+                        one,
+                        false,
+                        true));
     }
 
     /**
@@ -247,7 +269,8 @@ public final class Doctor {
      * @return the results
      */
     public static RunResult run(Settings settings, Consumer<String> progress) {
-        KernelProbe probe = new KernelProbe(settings.batches(), settings.tolerance(), settings.seed());
+        KernelProbe probe =
+                new KernelProbe(settings.batches(), settings.tolerance(), settings.seed());
         boolean guard = ConvolutionGuard.isActive();
         List<Row> rows = new ArrayList<>();
         Map<String, Use> uses = new LinkedHashMap<>();
@@ -263,7 +286,14 @@ public final class Doctor {
         }
         progress.accept(Checks.format("%d kernels of the architectures", uses.size()));
         for (KernelShape kernel : bnNetKernels()) {
-            measure(probe, BN_NET, kernel, "TorchScript BN net " + kernel.layer(), false, guard, rows);
+            measure(
+                    probe,
+                    BN_NET,
+                    kernel,
+                    "TorchScript BN net " + kernel.layer(),
+                    false,
+                    guard,
+                    rows);
         }
         for (int channels : settings.sweep()) {
             measure(probe, SWEEP, sweepKernel(channels), "", false, guard, rows);
@@ -312,13 +342,40 @@ public final class Doctor {
             List<Row> rows) {
         String input = InputShapes.format(kernel.input());
         if (kernel.isAtRisk()) {
-            rows.add(new Row(group, kernel.describe(), input, "direct", true, !guard,
-                    counts && !guard, usedBy, probe.measure(kernel, false)));
-            rows.add(new Row(group, kernel.describe(), input, paddedRoute(kernel), true, guard,
-                    counts && guard, usedBy, probe.measure(kernel, true)));
+            rows.add(
+                    new Row(
+                            group,
+                            kernel.describe(),
+                            input,
+                            "direct",
+                            true,
+                            !guard,
+                            counts && !guard,
+                            usedBy,
+                            probe.measure(kernel, false)));
+            rows.add(
+                    new Row(
+                            group,
+                            kernel.describe(),
+                            input,
+                            paddedRoute(kernel),
+                            true,
+                            guard,
+                            counts && guard,
+                            usedBy,
+                            probe.measure(kernel, true)));
         } else {
-            rows.add(new Row(group, kernel.describe(), input, "direct", false, true, counts, usedBy,
-                    probe.measure(kernel, false)));
+            rows.add(
+                    new Row(
+                            group,
+                            kernel.describe(),
+                            input,
+                            "direct",
+                            false,
+                            true,
+                            counts,
+                            usedBy,
+                            probe.measure(kernel, false)));
         }
     }
 
@@ -379,8 +436,8 @@ public final class Doctor {
      * @param route {@code direct}, or {@code padded C -> F} for zero-padded channels
      * @param atRisk whether the kernel's channel counts are at risk
      * @param used whether the library computes the kernel this way in this process
-     * @param counts whether the row counts for the verdict (a route the library uses for a layer
-     *     it builds)
+     * @param counts whether the row counts for the verdict (a route the library uses for a layer it
+     *     builds)
      * @param usedBy the architectures using the kernel (with the number of layers), or empty
      * @param error the worst error
      */
@@ -475,8 +532,8 @@ public final class Doctor {
         }
 
         /**
-         * Returns whether everything the library computes matched float64 and no batch-norm net
-         * saw a NaN or infinite gradient.
+         * Returns whether everything the library computes matched float64 and no batch-norm net saw
+         * a NaN or infinite gradient.
          *
          * @return true if so
          */

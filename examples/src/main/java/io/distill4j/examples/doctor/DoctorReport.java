@@ -1,6 +1,7 @@
 package io.distill4j.examples.doctor;
 
 import io.distill4j.core.Checks;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,8 +11,8 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Renders the results of one or more probe runs (one per oneDNN instruction set) as Markdown
- * tables with a column group per run, then a verdict per run.
+ * Renders the results of one or more probe runs (one per oneDNN instruction set) as Markdown tables
+ * with a column group per run, then a verdict per run.
  */
 public final class DoctorReport {
 
@@ -54,17 +55,18 @@ public final class DoctorReport {
         StringBuilder sb = new StringBuilder();
         sb.append(
                 Checks.format(
-                        "float32 against float64 on %s, libtorch %s, batches %s. A kernel passes when"
-                                + " every array of every batch is finite and max |f32 - f64| / max"
-                                + " |f64| <= %s: the output, dX (the gradient with respect to the"
-                                + " input), dW and dB (with respect to the weight and the bias)."
-                                + " \"where\" is the worst array. At-risk channel counts are"
-                                + " measured computed directly and zero-padded to a multiple of 16;"
-                                + " \"(used)\" marks the way the library computes them in that"
-                                + " run.\n\n",
+                        "float32 against float64 on %s, libtorch %s, batches %s. A kernel passes"
+                            + " when every array of every batch is finite and max |f32 - f64| / max"
+                            + " |f64| <= %s: the output, dX (the gradient with respect to the"
+                            + " input), dW and dB (with respect to the weight and the bias)."
+                            + " \"where\" is the worst array. At-risk channel counts are measured"
+                            + " computed directly and zero-padded to a multiple of 16; \"(used)\""
+                            + " marks the way the library computes them in that run.\n\n",
                         first.cpu().isEmpty() ? "an unknown CPU" : first.cpu(),
                         first.engineVersion(),
-                        first.batches().stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                        first.batches().stream()
+                                .map(String::valueOf)
+                                .collect(Collectors.joining(", ")),
                         first.tolerance()));
         for (int i = 0; i < runs.size(); i++) {
             Run run = runs.get(i);
@@ -82,7 +84,8 @@ public final class DoctorReport {
         sb.append("\n### The batch-norm nets' layers\n\n");
         table(sb, runs, Doctor.BN_NET, true);
         if (first.nets().size() > 0) {
-            sb.append("\n### The batch-norm nets, trained: runs with a NaN or infinite gradient\n\n");
+            sb.append(
+                    "\n### The batch-norm nets, trained: runs with a NaN or infinite gradient\n\n");
             sb.append("| net |");
             for (int i = 0; i < runs.size(); i++) {
                 sb.append(' ').append(letter(i)).append(" |");
@@ -111,9 +114,7 @@ public final class DoctorReport {
                     Checks.format(
                             "\n### Input channel sweep: conv 3x3/1 pad 1, C -> %d on %dx%d, no"
                                     + " bias\n\n",
-                            Doctor.SWEEP_FILTERS,
-                            Doctor.SWEEP_SIZE,
-                            Doctor.SWEEP_SIZE));
+                            Doctor.SWEEP_FILTERS, Doctor.SWEEP_SIZE, Doctor.SWEEP_SIZE));
             table(sb, runs, Doctor.SWEEP, false);
         }
         sb.append("\n### Verdict\n\n");
@@ -187,8 +188,7 @@ public final class DoctorReport {
                 sb.append(
                         Checks.format(
                                 "| %s | %s |",
-                                row.input().substring(0, row.input().indexOf('x')),
-                                row.route()));
+                                row.input().substring(0, row.input().indexOf('x')), row.route()));
             }
             for (int i = 0; i < runs.size(); i++) {
                 Doctor.Row r = rows[i];

@@ -7,22 +7,24 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+
 import io.distill4j.core.Checks;
 import io.distill4j.models.KernelShape;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Compares one convolution or pooling computed in float32 with the same computation in float64,
- * for the output and the gradients with respect to the input and to each parameter.
+ * Compares one convolution or pooling computed in float32 with the same computation in float64, for
+ * the output and the gradients with respect to the input and to each parameter.
  *
- * <p>Inputs, parameters and the output's cotangent are uniform in [-1, 1] (seeded; the float64
- * run gets the same values, widened). The gradients are those of {@code sum(y * g)} for a random
- * {@code g}. libtorch computes float64 convolutions and poolings with its own kernels, never with
- * oneDNN, so the float64 result does not depend on the instruction set oneDNN uses. The error of
- * one array is \( \max |a_{32} - a_{64}| / \max |a_{64}| \); a kernel passes when every array of
- * every batch size is finite and within the tolerance.
+ * <p>Inputs, parameters and the output's cotangent are uniform in [-1, 1] (seeded; the float64 run
+ * gets the same values, widened). The gradients are those of {@code sum(y * g)} for a random {@code
+ * g}. libtorch computes float64 convolutions and poolings with its own kernels, never with oneDNN,
+ * so the float64 result does not depend on the instruction set oneDNN uses. The error of one array
+ * is \( \max |a_{32} - a_{64}| / \max |a_{64}| \); a kernel passes when every array of every batch
+ * size is finite and within the tolerance.
  */
 public final class KernelProbe {
 
@@ -101,7 +103,12 @@ public final class KernelProbe {
             for (int i = 0; i < reference.size(); i++) {
                 NDArray ref = reference.get(i);
                 double maxAbs =
-                        single.get(i).toType(DataType.FLOAT64, false).sub(ref).abs().max().getDouble();
+                        single.get(i)
+                                .toType(DataType.FLOAT64, false)
+                                .sub(ref)
+                                .abs()
+                                .max()
+                                .getDouble();
                 double scale = ref.abs().max().getDouble();
                 double rel = maxAbs / Math.max(scale, Double.MIN_NORMAL);
                 errors.add(new Error(batch, ARRAY_NAMES.get(i), maxAbs, rel, passes(rel)));

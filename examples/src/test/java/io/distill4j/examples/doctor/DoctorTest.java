@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.Shape;
+
 import io.distill4j.models.KernelShape;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 final class DoctorTest {
 
@@ -14,7 +17,10 @@ final class DoctorTest {
     void parseChannels_valuesAndRanges_sortedOnce() {
         assertThat(Doctor.parseChannels("5, 1-3,2,64")).containsExactly(1, 2, 3, 5, 64);
         assertThat(Doctor.parseChannels(" none ")).isEmpty();
-        assertThat(Doctor.parseChannels(Doctor.DEFAULT_SWEEP)).hasSize(85).startsWith(1, 2).endsWith(500, 512);
+        assertThat(Doctor.parseChannels(Doctor.DEFAULT_SWEEP))
+                .hasSize(85)
+                .startsWith(1, 2)
+                .endsWith(500, 512);
     }
 
     @Test
@@ -28,7 +34,8 @@ final class DoctorTest {
     void label_shortFormOfSpec() {
         assertThat(Doctor.label("small-cnn:widths=24,40,64")).isEqualTo("small-cnn 24,40,64");
         assertThat(Doctor.label("vgg-f@3x112x112")).isEqualTo("vgg-f @3x112x112");
-        assertThat(Doctor.label("resnet18:baseWidth=32@1x48x48")).isEqualTo("resnet18 baseWidth=32");
+        assertThat(Doctor.label("resnet18:baseWidth=32@1x48x48"))
+                .isEqualTo("resnet18 baseWidth=32");
     }
 
     @Test
@@ -86,18 +93,24 @@ final class DoctorTest {
                         1e-3,
                         List.of(2, 64),
                         List.of(bad, sweep),
-                        List.of(new BatchNormNanCheck.Result("bn_net_traced.pt", 260, 13, List.of("bn1.weight"))));
+                        List.of(
+                                new BatchNormNanCheck.Result(
+                                        "bn_net_traced.pt", 260, 13, List.of("bn1.weight"))));
         assertThat(result.pass()).isFalse();
         assertThat(result.failures()).containsExactly(bad);
         assertThat(DoctorReport.verdict(result))
                 .isEqualTo(
                         "FAIL: conv 3x3/1 pad 1, 24 -> 40, no bias on 24x24x24 (direct; small-cnn"
-                                + " 24,40,64) is off by 0.160 relative in dW at batch 64;"
-                                + " bn_net_traced.pt had NaN or infinite gradients in 13 of 260 runs");
-        String report = DoctorReport.render(List.of(new DoctorReport.Run("ONEDNN_MAX_CPU_ISA unset", "", result)));
+                            + " 24,40,64) is off by 0.160 relative in dW at batch 64;"
+                            + " bn_net_traced.pt had NaN or infinite gradients in 13 of 260 runs");
+        String report =
+                DoctorReport.render(
+                        List.of(new DoctorReport.Run("ONEDNN_MAX_CPU_ISA unset", "", result)));
         assertThat(report)
                 .startsWith("float32 against float64 on AMD EPYC, libtorch 2.7.1, batches 2, 64.")
-                .contains("- A: ONEDNN_MAX_CPU_ISA unset; oneDNN: (not reported); convolution guard off (off)")
+                .contains(
+                        "- A: ONEDNN_MAX_CPU_ISA unset; oneDNN: (not reported); convolution guard"
+                            + " off (off)")
                 .contains("| 4.1e+00 (b64 dW) | 1.6e-01 | **FAIL** (used) |")
                 .contains("| bn_net_traced.pt | 13 of 260 (bn1.weight) |");
     }
