@@ -78,6 +78,12 @@ public final class Experiment {
     /** The baseline row's name. */
     public static final String BASELINE = "fine-tuning";
 
+    /** The row of the teacher on clean test images (a reference row, not tested). */
+    public static final String TEACHER_CLEAN = "teacher (clean)";
+
+    /** The row of the teacher on occluded test images (a reference row, not tested). */
+    public static final String TEACHER_OCCLUDED = "teacher (occluded)";
+
     private final FaceDataSource data;
     private final Occlusion occlusion;
     private final String architecture;
@@ -216,16 +222,16 @@ public final class Experiment {
                     new Comparison(
                             task, strategies.contains("finetune") ? BASELINE : rowName(strategies.get(0)));
             PairedViewDataset test = dataset(Usage.TEST, firstSeed, false);
-            comparison.add(
+            comparison.addReference(
                     new RunResult(
-                            "teacher (clean)",
+                            TEACHER_CLEAN,
                             firstSeed,
                             Evaluation.evaluate(teacher, test, View.CLEAN, task),
                             Optional.empty(),
                             0));
-            comparison.add(
+            comparison.addReference(
                     new RunResult(
-                            "teacher (occluded)",
+                            TEACHER_OCCLUDED,
                             firstSeed,
                             Evaluation.evaluate(teacher, test, View.OCCLUDED, task),
                             Optional.empty(),
@@ -297,7 +303,8 @@ public final class Experiment {
                     out,
                     comparison,
                     "Distillation under occlusion: " + data.name() + ", " + occlusion,
-                    details);
+                    details,
+                    Optional.of(new Provenance(data.provenance(), teacher.getFingerprint())));
             return comparison;
         }
     }
