@@ -26,10 +26,16 @@ import picocli.CommandLine.Spec;
         })
 public final class ReportCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "DIR", description = "output folders of distill compare")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "DIR",
+            description = "output folders of distill compare")
     List<Path> folders = new ArrayList<>();
 
-    @Option(names = "--out", defaultValue = "runs/report", description = "the output folder (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            defaultValue = "runs/report",
+            description = "the output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(
@@ -59,7 +65,8 @@ public final class ReportCommand implements Callable<Integer> {
             if (folder.toAbsolutePath().normalize().equals(target)) {
                 throw new UserException(
                         Checks.format(
-                                "--out %s is one of the folders to merge: write the report elsewhere",
+                                "--out %s is one of the folders to merge: write the report"
+                                    + " elsewhere",
                                 out));
             }
         }

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * Where a model errs: per class for classification (a confusion matrix and the accuracy of each
  * class), per decade of age for regression (the mean absolute error of each decade). Counts are
- * summed over a row's seeds; since every seed sees the same test images, a class's accuracy is
- * also the mean over seeds of its per-seed accuracy.
+ * summed over a row's seeds; since every seed sees the same test images, a class's accuracy is also
+ * the mean over seeds of its per-seed accuracy.
  */
 public final class Breakdown {
 
@@ -87,7 +87,7 @@ public final class Breakdown {
             EvaluationResult r = run.test();
             for (int i = 0; i < r.size(); i++) {
                 counts[classIndex(r.targets()[i], n, "target")][
-                                classIndex(r.predictions()[i], n, "prediction")]++;
+                        classIndex(r.predictions()[i], n, "prediction")]++;
             }
         }
         return new Confusion(task.classNames(), counts, runs.size());
@@ -97,7 +97,8 @@ public final class Breakdown {
         int c = (int) value;
         if (c != value || c < 0 || c >= classes) {
             throw new IllegalArgumentException(
-                    Checks.format("%s must be a class index in [0, %d), was %s", what, classes, value));
+                    Checks.format(
+                            "%s must be a class index in [0, %d), was %s", what, classes, value));
         }
         return c;
     }

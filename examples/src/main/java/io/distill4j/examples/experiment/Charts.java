@@ -34,13 +34,13 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * PNG charts of a comparison: the metric per model and the difference from the baseline, with
- * 95% confidence intervals as error bars; the teacher on clean and occluded faces, per class or
- * decade of age; a confusion-matrix heatmap per model; and per-epoch curves.
+ * PNG charts of a comparison: the metric per model and the difference from the baseline, with 95%
+ * confidence intervals as error bars; the teacher on clean and occluded faces, per class or decade
+ * of age; a confusion-matrix heatmap per model; and per-epoch curves.
  *
- * <p>Colours are the Okabe–Ito palette (Okabe &amp; Ito, <i>Color Universal Design</i>, 2008),
- * safe for the common colour-vision deficiencies, without its yellow (too pale on white) and with
- * its two palest colours (orange, sky blue) last; the teacher rows are grey. A model has the same
+ * <p>Colours are the Okabe–Ito palette (Okabe &amp; Ito, <i>Color Universal Design</i>, 2008), safe
+ * for the common colour-vision deficiencies, without its yellow (too pale on white) and with its
+ * two palest colours (orange, sky blue) last; the teacher rows are grey. A model has the same
  * colour in every chart. Labels are wrapped, never cut, and every bar carries its value.
  */
 final class Charts {
@@ -106,7 +106,9 @@ final class Charts {
                     row.interval().lower() * scale,
                     row.interval().upper() * scale,
                     colours.get(row.model()),
-                    accuracy ? Checks.format("%.1f", row.mean() * scale) : Checks.format("%.2f", row.mean()));
+                    accuracy
+                            ? Checks.format("%.1f", row.mean() * scale)
+                            : Checks.format("%.2f", row.mean()));
         }
         chart.title = accuracy ? "Test accuracy (%)" : "Test mean absolute error (lower is better)";
         chart.subtitle =
@@ -199,7 +201,12 @@ final class Charts {
             for (int s = 0; s < 2; s++) {
                 double v = values.get(g)[s] * scale;
                 chart.set(
-                        g, s, v, Double.NaN, Double.NaN, colours[s],
+                        g,
+                        s,
+                        v,
+                        Double.NaN,
+                        Double.NaN,
+                        colours[s],
                         Checks.format(accuracy ? "%.0f" : "%.1f", v));
             }
         }
@@ -244,7 +251,13 @@ final class Charts {
         int cell = Math.max(28, available / n);
         int left = Math.max(minLeft, (WIDTH - n * cell) / 2);
         int gridTop = top + 8;
-        int y = drawCentred(g, "Confusion matrix: " + model, new Font(FONT, Font.BOLD, 18), WIDTH / 2, 30);
+        int y =
+                drawCentred(
+                        g,
+                        "Confusion matrix: " + model,
+                        new Font(FONT, Font.BOLD, 18),
+                        WIDTH / 2,
+                        30);
         drawCentred(
                 g,
                 Checks.format(
@@ -324,7 +337,8 @@ final class Charts {
                 g.drawString(label, 0, 0);
                 g.setTransform(saved);
             } else {
-                g.drawString(label, cx - fm.stringWidth(label) / 2, gridBottom + 6 + fm.getAscent());
+                g.drawString(
+                        label, cx - fm.stringWidth(label) / 2, gridBottom + 6 + fm.getAscent());
             }
         }
         int labelsDepth = 0;
@@ -333,12 +347,16 @@ final class Charts {
                     Math.max(
                             labelsDepth,
                             turn
-                                    ? (int) Math.ceil(Math.sin(Math.toRadians(35)) * fm.stringWidth(c))
+                                    ? (int)
+                                                    Math.ceil(
+                                                            Math.sin(Math.toRadians(35))
+                                                                    * fm.stringWidth(c))
                                             + fm.getHeight()
                                     : fm.getHeight());
         }
         Font axisFont = new Font(FONT, Font.BOLD, 13);
-        drawCentred(g, "predicted class", axisFont, left + n * cell / 2, gridBottom + 14 + labelsDepth);
+        drawCentred(
+                g, "predicted class", axisFont, left + n * cell / 2, gridBottom + 14 + labelsDepth);
         AffineTransform saved = g.getTransform();
         g.translate(left - 8 - rowLabelWidth - 16, gridTop + n * cell / 2.0);
         g.rotate(-Math.PI / 2);
@@ -386,8 +404,7 @@ final class Charts {
                         if (epoch.validationMetric().isPresent()) {
                             double v = epoch.validationMetric().getAsDouble();
                             series.add(
-                                    epoch.epoch(),
-                                    history.task().isClassification() ? 100 * v : v);
+                                    epoch.epoch(), history.task().isClassification() ? 100 * v : v);
                         }
                     } else {
                         series.add(epoch.epoch(), epoch.trainLoss());
@@ -403,7 +420,9 @@ final class Charts {
         }
         JFreeChart chart =
                 ChartFactory.createXYLineChart(
-                        Character.toUpperCase(yLabel.charAt(0)) + yLabel.substring(1) + " per epoch",
+                        Character.toUpperCase(yLabel.charAt(0))
+                                + yLabel.substring(1)
+                                + " per epoch",
                         "epoch",
                         yLabel,
                         collection,
@@ -431,11 +450,17 @@ final class Charts {
             renderer.setSeriesStroke(
                     i,
                     new BasicStroke(
-                            2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dashes[k], 0f));
+                            2.5f,
+                            BasicStroke.CAP_BUTT,
+                            BasicStroke.JOIN_ROUND,
+                            10f,
+                            dashes[k],
+                            0f));
             renderer.setSeriesShape(i, markers[k]);
         }
         plot.setRenderer(renderer);
-        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getDomainAxis())
+                .setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
         LegendTitle legend = chart.getLegend();
         if (legend != null) {
@@ -531,8 +556,8 @@ final class Charts {
     record LegendEntry(Color colour, String text) {}
 
     /**
-     * A bar chart drawn with Java2D: groups along x, one or more bars per group, each bar with
-     * an optional error bar (its interval) and its value printed beyond the bar's end.
+     * A bar chart drawn with Java2D: groups along x, one or more bars per group, each bar with an
+     * optional error bar (its interval) and its value printed beyond the bar's end.
      */
     static final class BarChart {
 
@@ -542,8 +567,10 @@ final class Charts {
         String subtitle = "";
         String yLabel = "";
         String errorBarNote;
+
         /** The axis's upper end when the values cannot exceed it (100 for accuracy in %). */
         double ceiling = Double.NaN;
+
         private final double[][] value;
         private final double[][] lower;
         private final double[][] upper;
@@ -619,7 +646,8 @@ final class Charts {
                 maxLines = Math.max(maxLines, lines.size());
             }
             int labelsHeight = maxLines * gm.getHeight() + 8;
-            int plotBottom = HEIGHT - 16 - legendHeight - (legendHeight > 0 ? 10 : 0) - labelsHeight;
+            int plotBottom =
+                    HEIGHT - 16 - legendHeight - (legendHeight > 0 ? 10 : 0) - labelsHeight;
 
             // The value range: zero, every bar and every interval, with room for the labels.
             double min = 0;
@@ -665,7 +693,8 @@ final class Charts {
                 int ty = (int) Math.round(ypos.applyAsDouble(t));
                 g.setColor(GRID);
                 g.drawLine(left, ty, right, ty);
-                String tick = Checks.format("%." + decimals + "f", Math.abs(t) < step / 1e6 ? 0.0 : t);
+                String tick =
+                        Checks.format("%." + decimals + "f", Math.abs(t) < step / 1e6 ? 0.0 : t);
                 g.setColor(TEXT);
                 g.drawString(tick, left - 6 - tm.stringWidth(tick), ty + tm.getAscent() / 2 - 1);
             }
@@ -722,8 +751,7 @@ final class Charts {
                         g.setColor(TEXT);
                         double ye = ypos.applyAsDouble(end);
                         float tx = (float) (cx - vm.stringWidth(label) / 2.0);
-                        float ty =
-                                (float) (v >= 0 ? ye - 5 : ye + vm.getAscent() + 3);
+                        float ty = (float) (v >= 0 ? ye - 5 : ye + vm.getAscent() + 3);
                         g.drawString(label, tx, ty);
                     }
                 }

@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * deviation over seeds, and a 95% confidence interval of the mean from a {@link PairedBootstrap}
  * over the test images.
  *
- * <p>Each compared row (every row but the baseline and the reference rows, such as the teacher)
- * is tested against the baseline (fine-tuning) on the seeds both share:
+ * <p>Each compared row (every row but the baseline and the reference rows, such as the teacher) is
+ * tested against the baseline (fine-tuning) on the seeds both share:
  *
  * <ul>
  *   <li>the mean over seeds of the difference in the metric (model minus baseline), with a 95%
@@ -34,8 +34,8 @@ import java.util.TreeSet;
  *       (regression) on the images of that seed's two runs.
  * </ul>
  *
- * <p>The p-values are also Holm–Bonferroni adjusted over the family of compared rows: the
- * t-tests together, and the per-seed tests of each seed together.
+ * <p>The p-values are also Holm–Bonferroni adjusted over the family of compared rows: the t-tests
+ * together, and the per-seed tests of each seed together.
  */
 public final class Comparison {
 
@@ -62,13 +62,15 @@ public final class Comparison {
      *
      * @param run the run
      * @return this comparison
-     * @throws IllegalArgumentException if the row already has a run of that seed, or is a
-     *     reference row
+     * @throws IllegalArgumentException if the row already has a run of that seed, or is a reference
+     *     row
      */
     public Comparison add(RunResult run) {
         if (references.contains(run.model())) {
             throw new IllegalArgumentException(
-                    Checks.format("'%s' is a reference row: add its runs with addReference", run.model()));
+                    Checks.format(
+                            "'%s' is a reference row: add its runs with addReference",
+                            run.model()));
         }
         return put(run);
     }
@@ -79,8 +81,8 @@ public final class Comparison {
      *
      * @param run the run
      * @return this comparison
-     * @throws IllegalArgumentException if the row already has a run of that seed, or is a
-     *     compared row
+     * @throws IllegalArgumentException if the row already has a run of that seed, or is a compared
+     *     row
      */
     public Comparison addReference(RunResult run) {
         if (runs.containsKey(run.model()) && !references.contains(run.model())) {
@@ -111,8 +113,7 @@ public final class Comparison {
     }
 
     /**
-     * Sets the bootstrap of the confidence intervals (default: {@link
-     * PairedBootstrap#defaults()}).
+     * Sets the bootstrap of the confidence intervals (default: {@link PairedBootstrap#defaults()}).
      *
      * @param value the bootstrap
      * @return this comparison
@@ -170,8 +171,8 @@ public final class Comparison {
     }
 
     /**
-     * Returns the name of the per-seed test: McNemar exact (classification) or Wilcoxon
-     * signed-rank (regression).
+     * Returns the name of the per-seed test: McNemar exact (classification) or Wilcoxon signed-rank
+     * (regression).
      *
      * @return the name
      */
@@ -193,8 +194,8 @@ public final class Comparison {
      * The paired t-test over seeds with its adjusted p-value.
      *
      * @param test the test
-     * @param holmPValue the p-value adjusted over the compared rows that have a t-test ({@code
-     *     NaN} when the test's p-value is)
+     * @param holmPValue the p-value adjusted over the compared rows that have a t-test ({@code NaN}
+     *     when the test's p-value is)
      */
     public record SeedTTest(Significance.TTest test, double holmPValue) {}
 
@@ -339,7 +340,9 @@ public final class Comparison {
             }
             Map<Integer, Double> p = new LinkedHashMap<>();
             for (int seed : seeds) {
-                p.put(seed, perSeedTest(aligned.get(baseline).get(seed), aligned.get(model).get(seed)));
+                p.put(
+                        seed,
+                        perSeedTest(aligned.get(baseline).get(seed), aligned.get(model).get(seed)));
             }
             seedP.put(model, p);
         }
@@ -349,13 +352,17 @@ public final class Comparison {
         seedP.values().forEach(p -> allSeeds.addAll(p.keySet()));
         for (int seed : allSeeds) {
             List<String> members = new ArrayList<>();
-            seedP.forEach((model, p) -> {
-                if (p.containsKey(seed)) {
-                    members.add(model);
-                }
-            });
+            seedP.forEach(
+                    (model, p) -> {
+                        if (p.containsKey(seed)) {
+                            members.add(model);
+                        }
+                    });
             adjust(members, m -> seedP.get(m).get(seed))
-                    .forEach((m, v) -> seedHolm.computeIfAbsent(m, k -> new LinkedHashMap<>()).put(seed, v));
+                    .forEach(
+                            (m, v) ->
+                                    seedHolm.computeIfAbsent(m, k -> new LinkedHashMap<>())
+                                            .put(seed, v));
         }
 
         List<Row> result = new ArrayList<>();
@@ -381,7 +388,9 @@ public final class Comparison {
                 int[] s = shared.get(model);
                 double diff = 0;
                 for (int seed : s) {
-                    diff += aligned.get(model).get(seed).metric() - aligned.get(baseline).get(seed).metric();
+                    diff +=
+                            aligned.get(model).get(seed).metric()
+                                    - aligned.get(baseline).get(seed).metric();
                 }
                 List<PairedTest> perSeed = new ArrayList<>();
                 for (int seed : s) {
@@ -398,7 +407,8 @@ public final class Comparison {
                                 : Optional.empty();
                 versus =
                         Optional.of(
-                                new Versus(s, diff / s.length, intervals.get(diffAt++), t, perSeed));
+                                new Versus(
+                                        s, diff / s.length, intervals.get(diffAt++), t, perSeed));
             }
             result.add(
                     new Row(

@@ -9,16 +9,16 @@ import org.apache.commons.math3.random.MersenneTwister;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
- * Percentile confidence intervals from a paired bootstrap over test images (Efron &amp;
- * Tibshirani, <i>An Introduction to the Bootstrap</i>, 1993, ch. 13).
+ * Percentile confidence intervals from a paired bootstrap over test images (Efron &amp; Tibshirani,
+ * <i>An Introduction to the Bootstrap</i>, 1993, ch. 13).
  *
- * <p>Every statistic here is a mean over test images of a per-image value: a model's accuracy
- * (1 for a right image, 0 for a wrong one) or mean absolute error, averaged over its seeds, or
- * the difference of two models' such values. Each round draws the test images once, with
- * replacement, and that one resample serves every seed, both models of a difference, and every
- * statistic of the call, so the pairing of the images is kept. The interval is the {@code (1 -
- * level) / 2} and {@code (1 + level) / 2} percentiles of the rounds' values, interpolated
- * linearly between order statistics (NumPy's default, Hyndman and Fan's type 7).
+ * <p>Every statistic here is a mean over test images of a per-image value: a model's accuracy (1
+ * for a right image, 0 for a wrong one) or mean absolute error, averaged over its seeds, or the
+ * difference of two models' such values. Each round draws the test images once, with replacement,
+ * and that one resample serves every seed, both models of a difference, and every statistic of the
+ * call, so the pairing of the images is kept. The interval is the {@code (1 - level) / 2} and
+ * {@code (1 + level) / 2} percentiles of the rounds' values, interpolated linearly between order
+ * statistics (NumPy's default, Hyndman and Fan's type 7).
  *
  * <p>Rounds are drawn from a Mersenne Twister seeded with {@link #getSeed()}, so the same inputs
  * give the same interval. The fixture {@code golden/bootstrap.json} checks the interval against
@@ -105,8 +105,8 @@ public final class PairedBootstrap {
     }
 
     /**
-     * Returns, for each vector of per-image values, the interval of its mean over resampled
-     * images. One resample per round is shared by all vectors.
+     * Returns, for each vector of per-image values, the interval of its mean over resampled images.
+     * One resample per round is shared by all vectors.
      *
      * @param perImage the vectors, all of the same length (the number of test images, >= 1)
      * @return one interval per vector, in order

@@ -52,9 +52,9 @@ import java.util.TreeSet;
  *       shape, and the baseline.
  * </ul>
  *
- * <p>The first difference found is reported in one line naming both folders. A model and seed
- * found in two folders must have the same predictions there (it is kept once). The teacher rows
- * come from the first folder.
+ * <p>The first difference found is reported in one line naming both folders. A model and seed found
+ * in two folders must have the same predictions there (it is kept once). The teacher rows come from
+ * the first folder.
  */
 public final class ReportMerge {
 
@@ -83,7 +83,8 @@ public final class ReportMerge {
     /** Details of results.md that describe the protocol as it was run. */
     private static final List<String> PROTOCOL_DETAILS = List.of("occlusion", "model");
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private ReportMerge() {}
 
@@ -126,7 +127,8 @@ public final class ReportMerge {
      */
     public static Merged merge(List<Path> folders, PairedBootstrap bootstrap) throws IOException {
         if (folders.isEmpty()) {
-            throw new IllegalArgumentException("give at least one output folder of distill compare");
+            throw new IllegalArgumentException(
+                    "give at least one output folder of distill compare");
         }
         List<Folder> read = new ArrayList<>();
         Set<Path> seen = new LinkedHashSet<>();
@@ -179,7 +181,10 @@ public final class ReportMerge {
                         seeds.add(seed);
                     }
                     Path runFile =
-                            folder.dir().resolve("runs").resolve(ReportWriter.slug(model) + "-seed" + seed).resolve("result.json");
+                            folder.dir()
+                                    .resolve("runs")
+                                    .resolve(ReportWriter.slug(model) + "-seed" + seed)
+                                    .resolve("result.json");
                     if (Files.isRegularFile(runFile)) {
                         runFiles.put(ReportWriter.slug(model) + "-seed" + seed, runFile);
                     }
@@ -193,12 +198,14 @@ public final class ReportMerge {
         read.forEach(f -> sources.add(f.dir().toString()));
         details.put("merged from", String.join(", ", sources));
         Map<String, Object> config = new TreeMap<>();
-        first.config().forEach(
-                (k, v) -> {
-                    if (!Set.of("out", "seed", "seeds", "strategies", "command", "sources").contains(k)) {
-                        config.put(k, v);
-                    }
-                });
+        first.config()
+                .forEach(
+                        (k, v) -> {
+                            if (!Set.of("out", "seed", "seeds", "strategies", "command", "sources")
+                                    .contains(k)) {
+                                config.put(k, v);
+                            }
+                        });
         return new Merged(
                 comparison,
                 first.results().get("title").getAsString(),
@@ -233,7 +240,9 @@ public final class ReportMerge {
         Files.writeString(out.resolve("config.json"), GSON.toJson(config), StandardCharsets.UTF_8);
         for (Map.Entry<String, Path> e : merged.runFiles().entrySet()) {
             Path target = out.resolve("runs").resolve(e.getKey()).resolve("result.json");
-            if (!target.toAbsolutePath().normalize().equals(e.getValue().toAbsolutePath().normalize())) {
+            if (!target.toAbsolutePath()
+                    .normalize()
+                    .equals(e.getValue().toAbsolutePath().normalize())) {
                 Files.createDirectories(target.getParent());
                 Files.copy(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -271,7 +280,7 @@ public final class ReportMerge {
             throw new IllegalArgumentException(
                     Checks.format(
                             "%s has no provenance (written by an older distill): rerun the same"
-                                    + " compare there, it reuses every finished run and rewrites it",
+                                + " compare there, it reuses every finished run and rewrites it",
                             resultsFile));
         }
         Task task;
@@ -284,9 +293,13 @@ public final class ReportMerge {
         }
         JsonObject p = results.getAsJsonObject("provenance");
         Map<String, String> data = new LinkedHashMap<>();
-        p.getAsJsonObject("data").entrySet().forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
+        p.getAsJsonObject("data")
+                .entrySet()
+                .forEach(e -> data.put(e.getKey(), e.getValue().getAsString()));
         Map<String, String> details = new LinkedHashMap<>();
-        results.getAsJsonObject("details").entrySet().forEach(e -> details.put(e.getKey(), e.getValue().getAsString()));
+        results.getAsJsonObject("details")
+                .entrySet()
+                .forEach(e -> details.put(e.getKey(), e.getValue().getAsString()));
         return new Folder(
                 dir,
                 config,
@@ -298,7 +311,8 @@ public final class ReportMerge {
 
     private static JsonObject object(Path file) throws IOException {
         try {
-            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new IllegalArgumentException(
                     Checks.format("%s is not a JSON object: %s", file, e.getMessage()), e);
@@ -339,7 +353,10 @@ public final class ReportMerge {
                                     Checks.format(
                                             "cannot merge: %s differ in their protocol: %s is %s"
                                                     + " in the first and %s in the second",
-                                            pair, key, show(protocolA.get(key)), show(protocolB.get(key))));
+                                            pair,
+                                            key,
+                                            show(protocolA.get(key)),
+                                            show(protocolB.get(key))));
                         });
     }
 
@@ -360,7 +377,9 @@ public final class ReportMerge {
                                 m.put("--" + k, v);
                             }
                         });
-        m.put("the task", f.task().isClassification() ? "classes " + f.task().classNames() : "regression");
+        m.put(
+                "the task",
+                f.task().isClassification() ? "classes " + f.task().classNames() : "regression");
         m.put("the number of test images", f.results().get("test_images").getAsString());
         return m;
     }
@@ -409,10 +428,16 @@ public final class ReportMerge {
     }
 
     private static RunResult run(Folder folder, String model, int seed) throws IOException {
-        Path file = folder.dir().resolve("predictions").resolve(ReportWriter.predictionsFile(model, seed));
+        Path file =
+                folder.dir()
+                        .resolve("predictions")
+                        .resolve(ReportWriter.predictionsFile(model, seed));
         EvaluationResult test = predictions(file, folder.task());
         Path runFile =
-                folder.dir().resolve("runs").resolve(ReportWriter.slug(model) + "-seed" + seed).resolve("result.json");
+                folder.dir()
+                        .resolve("runs")
+                        .resolve(ReportWriter.slug(model) + "-seed" + seed)
+                        .resolve("result.json");
         Optional<RunResult> stored = RunStore.readAnyKey(runFile, folder.task());
         if (stored.isPresent()
                 && stored.get().model().equals(model)
@@ -462,7 +487,10 @@ public final class ReportMerge {
                     predictions.add(Float.parseFloat(fields[2]));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(
-                            Checks.format("%s:%d: bad record '%s' (%s)", file, number, line, e.getMessage()), e);
+                            Checks.format(
+                                    "%s:%d: bad record '%s' (%s)",
+                                    file, number, line, e.getMessage()),
+                            e);
                 }
             }
         }

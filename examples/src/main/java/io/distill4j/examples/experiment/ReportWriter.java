@@ -28,16 +28,16 @@ import java.util.TreeSet;
 /**
  * Writes a comparison's report into a folder: {@code results.md} (the table, its notes, the
  * per-class or per-decade tables and the confusion matrices), {@code results.json}, per-image
- * predictions of every model ({@code predictions/*.csv}), per-epoch curves ({@code curves.csv})
- * and PNG charts: {@code metric.png} (each model's metric with its 95% confidence interval),
- * {@code difference.png} (each strategy minus the baseline, with its interval), {@code
- * teacher.png} (the teacher on clean and occluded faces, per class or decade), {@code
- * confusion-<model>.png} (classification), {@code loss-curves.png} and {@code
- * validation-curves.png}.
+ * predictions of every model ({@code predictions/*.csv}), per-epoch curves ({@code curves.csv}) and
+ * PNG charts: {@code metric.png} (each model's metric with its 95% confidence interval), {@code
+ * difference.png} (each strategy minus the baseline, with its interval), {@code teacher.png} (the
+ * teacher on clean and occluded faces, per class or decade), {@code confusion-<model>.png}
+ * (classification), {@code loss-curves.png} and {@code validation-curves.png}.
  */
 public final class ReportWriter {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     private ReportWriter() {}
 
@@ -64,8 +64,8 @@ public final class ReportWriter {
      * @param comparison the results
      * @param title the report's title
      * @param details key facts shown under the title (data set, task, occlusion, ...)
-     * @param provenance the data and teacher the results rest on, recorded in {@code
-     *     results.json} for {@code distill report}
+     * @param provenance the data and teacher the results rest on, recorded in {@code results.json}
+     *     for {@code distill report}
      * @return the markdown, as written to {@code results.md}
      * @throws IOException if a file cannot be written
      */
@@ -85,7 +85,10 @@ public final class ReportWriter {
                 StandardCharsets.UTF_8);
         for (Map.Entry<String, List<RunResult>> entry : comparison.getRuns().entrySet()) {
             for (RunResult run : entry.getValue()) {
-                writePredictions(out.resolve("predictions").resolve(predictionsFile(run.model(), run.seed())), run.test());
+                writePredictions(
+                        out.resolve("predictions")
+                                .resolve(predictionsFile(run.model(), run.seed())),
+                        run.test());
             }
         }
         writeCurves(out.resolve("curves.csv"), comparison);
@@ -96,7 +99,8 @@ public final class ReportWriter {
         }
         Map<String, List<RunResult>> runs = comparison.getRuns();
         Files.deleteIfExists(out.resolve("teacher.png"));
-        if (runs.containsKey(Experiment.TEACHER_CLEAN) && runs.containsKey(Experiment.TEACHER_OCCLUDED)) {
+        if (runs.containsKey(Experiment.TEACHER_CLEAN)
+                && runs.containsKey(Experiment.TEACHER_OCCLUDED)) {
             Charts.teacher(
                     comparison,
                     Experiment.TEACHER_CLEAN,
@@ -171,7 +175,10 @@ public final class ReportWriter {
                     .append(" | ")
                     .append(comparison.formatMetric(row.mean()))
                     // One value (the teacher, or a single seed) has no spread to show.
-                    .append(row.metrics().length > 1 ? " ± " + comparison.formatMetric(row.std()) : "")
+                    .append(
+                            row.metrics().length > 1
+                                    ? " ± " + comparison.formatMetric(row.std())
+                                    : "")
                     .append(" | ")
                     .append(interval(comparison, row.interval(), false))
                     .append(" | ")
@@ -196,7 +203,12 @@ public final class ReportWriter {
                         .append(" | ")
                         .append(
                                 v.tTest()
-                                        .map(t -> formatP(t.test().pValue()) + " (" + formatP(t.holmPValue()) + ")")
+                                        .map(
+                                                t ->
+                                                        formatP(t.test().pValue())
+                                                                + " ("
+                                                                + formatP(t.holmPValue())
+                                                                + ")")
                                         .orElse("—"))
                         .append(" | ")
                         .append(String.join(", ", perSeedP))
@@ -219,8 +231,8 @@ public final class ReportWriter {
         sb.append(
                 Checks.format(
                         "- 95%% CI: the percentile interval of a paired bootstrap over the %d test"
-                                + " images (%,d rounds, seed %d). Each round resamples the test images"
-                                + " once and uses that resample for every seed and both models.\n",
+                            + " images (%,d rounds, seed %d). Each round resamples the test images"
+                            + " once and uses that resample for every seed and both models.\n",
                         comparison.testImages(), bootstrap.getRounds(), bootstrap.getSeed()));
         sb.append("- Δ: the mean over the seeds shared with ")
                 .append(base)
@@ -248,8 +260,9 @@ public final class ReportWriter {
                     .append(base)
                     .append(" (")
                     .append(String.join(", ", family))
-                    .append("); the t-tests form one family, and the per-seed tests of each seed one"
-                            + " family.\n");
+                    .append(
+                            "); the t-tests form one family, and the per-seed tests of each seed"
+                                + " one family.\n");
         }
         List<String> references = new ArrayList<>();
         for (String model : comparison.getRuns().keySet()) {
@@ -258,21 +271,33 @@ public final class ReportWriter {
             }
         }
         if (!references.isEmpty()) {
-            sb.append("- Not tested (reference rows): ").append(String.join(", ", references)).append(".\n");
+            sb.append("- Not tested (reference rows): ")
+                    .append(String.join(", ", references))
+                    .append(".\n");
         }
         return sb.toString();
     }
 
     private static String interval(Comparison comparison, Interval interval, boolean signed) {
         return signed
-                ? "[" + comparison.formatDifference(interval.lower()) + ", " + comparison.formatDifference(interval.upper()) + "]"
-                : "[" + comparison.formatMetric(interval.lower()) + ", " + comparison.formatMetric(interval.upper()) + "]";
+                ? "["
+                        + comparison.formatDifference(interval.lower())
+                        + ", "
+                        + comparison.formatDifference(interval.upper())
+                        + "]"
+                : "["
+                        + comparison.formatMetric(interval.lower())
+                        + ", "
+                        + comparison.formatMetric(interval.upper())
+                        + "]";
     }
 
     private static String perClass(Comparison comparison) {
         Task task = comparison.getTask();
         Map<String, Breakdown.Confusion> confusions = new LinkedHashMap<>();
-        comparison.getRuns().forEach((model, runs) -> confusions.put(model, Breakdown.confusion(runs, task)));
+        comparison
+                .getRuns()
+                .forEach((model, runs) -> confusions.put(model, Breakdown.confusion(runs, task)));
         StringBuilder sb = new StringBuilder("## Accuracy per class (%)\n\n");
         sb.append("| Class | Test images |");
         confusions.keySet().forEach(m -> sb.append(' ').append(m).append(" |"));
@@ -280,16 +305,23 @@ public final class ReportWriter {
         for (int c = 0; c < task.numClasses(); c++) {
             int k = c;
             Breakdown.Confusion first = confusions.values().iterator().next();
-            sb.append("| ").append(task.classNames().get(c)).append(" | ")
-                    .append(first.support(c) / first.seeds()).append(" |");
-            confusions.values().forEach(m -> sb.append(' ').append(percent(m.accuracy(k))).append(" |"));
+            sb.append("| ")
+                    .append(task.classNames().get(c))
+                    .append(" | ")
+                    .append(first.support(c) / first.seeds())
+                    .append(" |");
+            confusions
+                    .values()
+                    .forEach(m -> sb.append(' ').append(percent(m.accuracy(k))).append(" |"));
             sb.append('\n');
         }
         sb.append(
                 "\nA model's accuracy on a class is over every seed's test images of that class"
                         + " (the mean of its per-seed accuracies).\n");
         sb.append("\n## Confusion matrices\n\n");
-        sb.append("Rows: the true class; columns: the predicted class; counts summed over the seeds.\n");
+        sb.append(
+                "Rows: the true class; columns: the predicted class; counts summed over the"
+                    + " seeds.\n");
         for (Map.Entry<String, Breakdown.Confusion> e : confusions.entrySet()) {
             Breakdown.Confusion m = e.getValue();
             sb.append("\n### ")
@@ -297,7 +329,9 @@ public final class ReportWriter {
                     .append(m.seeds() > 1 ? " (" + m.seeds() + " seeds)" : "")
                     .append("\n\n| true ↓ predicted → |");
             m.classes().forEach(c -> sb.append(' ').append(c).append(" |"));
-            sb.append(" accuracy (%) |\n|---|").append("---|".repeat(m.classes().size() + 1)).append('\n');
+            sb.append(" accuracy (%) |\n|---|")
+                    .append("---|".repeat(m.classes().size() + 1))
+                    .append('\n');
             for (int t = 0; t < m.classes().size(); t++) {
                 sb.append("| ").append(m.classes().get(t)).append(" |");
                 for (long count : m.counts()[t]) {
@@ -318,12 +352,20 @@ public final class ReportWriter {
         Breakdown.Decades first = decades.values().iterator().next();
         for (int d = 0; d < first.starts().length; d++) {
             int k = d;
-            sb.append("| ").append(first.label(d)).append(" | ").append(first.images()[d]).append(" |");
-            decades.values().forEach(m -> sb.append(' ').append(Checks.format("%.3f", m.mae()[k])).append(" |"));
+            sb.append("| ")
+                    .append(first.label(d))
+                    .append(" | ")
+                    .append(first.images()[d])
+                    .append(" |");
+            decades.values()
+                    .forEach(
+                            m ->
+                                    sb.append(' ')
+                                            .append(Checks.format("%.3f", m.mae()[k]))
+                                            .append(" |"));
             sb.append('\n');
         }
-        sb.append(
-                "\nA model's MAE in a decade is over every seed's test images of that decade.\n");
+        sb.append("\nA model's MAE in a decade is over every seed's test images of that decade.\n");
         return sb.toString();
     }
 
@@ -474,7 +516,10 @@ public final class ReportWriter {
     private static void writePredictions(Path file, EvaluationResult result) throws IOException {
         boolean classification = result.task().isClassification();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(classification ? "index,target,prediction,correct\n" : "index,target,prediction,abs_error\n");
+            w.write(
+                    classification
+                            ? "index,target,prediction,correct\n"
+                            : "index,target,prediction,abs_error\n");
             for (int i = 0; i < result.size(); i++) {
                 float t = result.targets()[i];
                 float p = result.predictions()[i];

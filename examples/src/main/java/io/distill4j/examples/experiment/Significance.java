@@ -212,7 +212,8 @@ public final class Significance {
             p = 0;
         } else {
             // The lower tail of -|t|, doubled: no cancellation for large |t|.
-            p = Math.min(1.0, 2 * new TDistribution(null, n - 1).cumulativeProbability(-Math.abs(t)));
+            TDistribution distribution = new TDistribution(null, n - 1);
+            p = Math.min(1.0, 2 * distribution.cumulativeProbability(-Math.abs(t)));
         }
         return new TTest(n, mean, t, n - 1, p);
     }

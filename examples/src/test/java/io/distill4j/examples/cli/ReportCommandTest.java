@@ -31,14 +31,22 @@ final class ReportCommandTest {
                 new ArrayList<>(
                         List.of(
                                 "compare",
-                                "--dataset", "synthetic",
-                                "--synthetic-size", "120",
-                                "--model-option", "widths=8,16",
-                                "--teacher-epochs", "1",
-                                "--epochs", "1",
-                                "--batch-size", "32",
-                                "--strategies", "finetune,kd",
-                                "--out", out.toString()));
+                                "--dataset",
+                                "synthetic",
+                                "--synthetic-size",
+                                "120",
+                                "--model-option",
+                                "widths=8,16",
+                                "--teacher-epochs",
+                                "1",
+                                "--epochs",
+                                "1",
+                                "--batch-size",
+                                "32",
+                                "--strategies",
+                                "finetune,kd",
+                                "--out",
+                                out.toString()));
         args.addAll(List.of(extra));
         return Cli.run(args.toArray(new String[0]));
     }
@@ -49,12 +57,20 @@ final class ReportCommandTest {
         Cli a = compare(first, "--seed", "1");
         assertThat(a.status).as(a.err).isZero();
         second = dir.resolve("seed2");
-        Cli b = compare(second, "--seed", "2", "--teacher", first.resolve("teacher/best.json").toString());
+        Cli b =
+                compare(
+                        second,
+                        "--seed",
+                        "2",
+                        "--teacher",
+                        first.resolve("teacher/best.json").toString());
         assertThat(b.status).as(b.err).isZero();
     }
 
     private static Cli report(Path out, Path... folders) {
-        List<String> args = new ArrayList<>(List.of("report", "--out", out.toString(), "--bootstrap-rounds", "1000"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of("report", "--out", out.toString(), "--bootstrap-rounds", "1000"));
         for (Path f : folders) {
             args.add(f.toString());
         }
@@ -92,14 +108,20 @@ final class ReportCommandTest {
         String seed1 = Files.readString(first.resolve("results.md"), StandardCharsets.UTF_8);
         String seed2 = Files.readString(second.resolve("results.md"), StandardCharsets.UTF_8);
         // The per-seed accuracies of each folder, side by side, with one test per seed.
-        assertThat(kd).contains("1: " + perSeed(seed1, "| kd |", 1)).contains("2: " + perSeed(seed2, "| kd |", 2));
+        assertThat(kd)
+                .contains("1: " + perSeed(seed1, "| kd |", 1))
+                .contains("2: " + perSeed(seed2, "| kd |", 2));
         assertThat(table)
                 .contains("- seeds: 1..2")
                 .contains("- merged from: " + first + ", " + second)
                 .contains("paired bootstrap over the 12 test images (1,000 rounds, seed 1)")
                 // The teacher rows are taken once, from the first folder.
                 .contains("| teacher (clean) |");
-        assertThat(table.lines().filter(l -> l.startsWith("| teacher (clean) |")).findFirst().orElseThrow())
+        assertThat(
+                        table.lines()
+                                .filter(l -> l.startsWith("| teacher (clean) |"))
+                                .findFirst()
+                                .orElseThrow())
                 .doesNotContain("±");
         for (String file :
                 List.of(
@@ -116,15 +138,21 @@ final class ReportCommandTest {
         }
         // Training curves come along: 2 models x 2 seeds x 1 epoch.
         assertThat(Files.readAllLines(out.resolve("curves.csv"))).hasSize(1 + 4);
-        JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
+        JsonObject config =
+                JsonParser.parseString(Files.readString(out.resolve("config.json")))
+                        .getAsJsonObject();
         assertThat(config.get("command").getAsString()).isEqualTo("report");
         assertThat(config.has("seed")).isFalse();
 
         // A merged folder merges again, and merging a folder with itself in parts keeps runs once.
         Cli again = report(dir.resolve("merged-again"), out, second);
         assertThat(again.status).as(again.err).isZero();
-        assertThat(Files.readString(dir.resolve("merged-again/results.md")).lines()
-                        .filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow())
+        assertThat(
+                        Files.readString(dir.resolve("merged-again/results.md"))
+                                .lines()
+                                .filter(l -> l.startsWith("| kd |"))
+                                .findFirst()
+                                .orElseThrow())
                 .isEqualTo(kd);
     }
 
@@ -138,27 +166,51 @@ final class ReportCommandTest {
     @Test
     void report_otherProtocol_isRefused() {
         Path other = dir.resolve("epochs2");
-        Cli run = compare(other, "--seed", "2", "--epochs", "2", "--teacher", first.resolve("teacher/best.json").toString());
+        Cli run =
+                compare(
+                        other,
+                        "--seed",
+                        "2",
+                        "--epochs",
+                        "2",
+                        "--teacher",
+                        first.resolve("teacher/best.json").toString());
         assertThat(run.status).as(run.err).isZero();
         Cli cli = report(dir.resolve("r-protocol"), first, other);
         assertThat(cli.status).isEqualTo(2);
         assertThat(cli.err.lines().toList()).hasSize(1);
         assertThat(cli.err.trim())
                 .isEqualTo(
-                        "distill: cannot merge: " + first + " and " + other + " differ in their"
+                        "distill: cannot merge: "
+                                + first
+                                + " and "
+                                + other
+                                + " differ in their"
                                 + " protocol: --epochs is '1' in the first and '2' in the second");
     }
 
     @Test
     void report_otherData_isRefused() {
         Path other = dir.resolve("data43");
-        Cli run = compare(other, "--seed", "2", "--data-seed", "43", "--teacher", first.resolve("teacher/best.json").toString());
+        Cli run =
+                compare(
+                        other,
+                        "--seed",
+                        "2",
+                        "--data-seed",
+                        "43",
+                        "--teacher",
+                        first.resolve("teacher/best.json").toString());
         assertThat(run.status).as(run.err).isZero();
         Cli cli = report(dir.resolve("r-data"), first, other);
         assertThat(cli.status).isEqualTo(2);
         assertThat(cli.err.trim())
                 .isEqualTo(
-                        "distill: cannot merge: " + first + " and " + other + " differ in their"
+                        "distill: cannot merge: "
+                                + first
+                                + " and "
+                                + other
+                                + " differ in their"
                                 + " data: 'seed' is '42' in the first and '43' in the second");
     }
 
@@ -172,7 +224,12 @@ final class ReportCommandTest {
         assertThat(cli.status).isEqualTo(2);
         assertThat(cli.err.lines().toList()).hasSize(1);
         assertThat(cli.err)
-                .startsWith("distill: cannot merge: " + first + " and " + other + " have different teachers (parameter SHA-256 ")
+                .startsWith(
+                        "distill: cannot merge: "
+                                + first
+                                + " and "
+                                + other
+                                + " have different teachers (parameter SHA-256 ")
                 .contains("train the teacher once and pass the same --teacher to every compare");
     }
 
@@ -183,13 +240,24 @@ final class ReportCommandTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         String[] f = lines.get(1).split(",");
         int prediction = (Integer.parseInt(f[2]) + 1) % 7;
-        lines.set(1, f[0] + "," + f[1] + "," + prediction + "," + (f[1].equals(Integer.toString(prediction)) ? 1 : 0));
+        lines.set(
+                1,
+                f[0]
+                        + ","
+                        + f[1]
+                        + ","
+                        + prediction
+                        + ","
+                        + (f[1].equals(Integer.toString(prediction)) ? 1 : 0));
         Files.write(file, lines);
         Cli cli = report(dir.resolve("r-tampered"), second, other);
         assertThat(cli.status).isEqualTo(2);
         assertThat(cli.err.trim())
                 .isEqualTo(
-                        "distill: cannot merge: kd seed 2 is in " + second + " and in " + other
+                        "distill: cannot merge: kd seed 2 is in "
+                                + second
+                                + " and in "
+                                + other
                                 + " with different predictions");
     }
 
@@ -199,7 +267,10 @@ final class ReportCommandTest {
         Cli cli = report(dir.resolve("r-empty"), first, empty);
         assertThat(cli.status).isEqualTo(2);
         assertThat(cli.err.trim())
-                .isEqualTo("distill: " + empty + " has no config.json: give output folders of distill compare");
+                .isEqualTo(
+                        "distill: "
+                                + empty
+                                + " has no config.json: give output folders of distill compare");
 
         Path old = copy(second, "old-format");
         edit(old.resolve("results.json"), "\"provenance\"", "\"was_provenance\"");
@@ -207,7 +278,9 @@ final class ReportCommandTest {
         assertThat(older.status).isEqualTo(2);
         assertThat(older.err.trim())
                 .isEqualTo(
-                        "distill: " + old.resolve("results.json") + " has no provenance (written by an"
+                        "distill: "
+                                + old.resolve("results.json")
+                                + " has no provenance (written by an"
                                 + " older distill): rerun the same compare there, it reuses every"
                                 + " finished run and rewrites it");
     }
@@ -221,7 +294,10 @@ final class ReportCommandTest {
         Cli into = report(first, first, second);
         assertThat(into.status).isEqualTo(2);
         assertThat(into.err.trim())
-                .isEqualTo("distill: --out " + first + " is one of the folders to merge: write the report elsewhere");
+                .isEqualTo(
+                        "distill: --out "
+                                + first
+                                + " is one of the folders to merge: write the report elsewhere");
 
         Cli none = Cli.run("report");
         assertThat(none.status).isEqualTo(2);

@@ -28,7 +28,8 @@ final class PairedBootstrapTest {
         try (Reader reader =
                 new InputStreamReader(
                         Objects.requireNonNull(
-                                PairedBootstrapTest.class.getResourceAsStream("/golden/bootstrap.json")),
+                                PairedBootstrapTest.class.getResourceAsStream(
+                                        "/golden/bootstrap.json")),
                         StandardCharsets.UTF_8)) {
             golden = JsonParser.parseReader(reader).getAsJsonObject();
         }
@@ -93,10 +94,18 @@ final class PairedBootstrapTest {
             assertThat(source.hasNext()).isFalse();
             JsonArray diff = c.getAsJsonArray("difference_interval");
             JsonArray mean = c.getAsJsonArray("model_interval");
-            assertThat(intervals.get(0).lower()).as(name).isCloseTo(diff.get(0).getAsDouble(), within(1e-12));
-            assertThat(intervals.get(0).upper()).as(name).isCloseTo(diff.get(1).getAsDouble(), within(1e-12));
-            assertThat(intervals.get(1).lower()).as(name).isCloseTo(mean.get(0).getAsDouble(), within(1e-12));
-            assertThat(intervals.get(1).upper()).as(name).isCloseTo(mean.get(1).getAsDouble(), within(1e-12));
+            assertThat(intervals.get(0).lower())
+                    .as(name)
+                    .isCloseTo(diff.get(0).getAsDouble(), within(1e-12));
+            assertThat(intervals.get(0).upper())
+                    .as(name)
+                    .isCloseTo(diff.get(1).getAsDouble(), within(1e-12));
+            assertThat(intervals.get(1).lower())
+                    .as(name)
+                    .isCloseTo(mean.get(0).getAsDouble(), within(1e-12));
+            assertThat(intervals.get(1).upper())
+                    .as(name)
+                    .isCloseTo(mean.get(1).getAsDouble(), within(1e-12));
             double point = 0;
             for (double v : perImage(model, baseline)) {
                 point += v;
@@ -119,7 +128,8 @@ final class PairedBootstrapTest {
             int[] x = a.get();
             assertThat(b.get()).isEqualTo(x);
             differs |= !java.util.Arrays.equals(other.get(), x);
-            assertThat(java.util.Arrays.stream(x).boxed().toList()).allSatisfy(i -> assertThat(i).isBetween(0, 49));
+            assertThat(java.util.Arrays.stream(x).boxed().toList())
+                    .allSatisfy(i -> assertThat(i).isBetween(0, 49));
         }
         assertThat(differs).isTrue();
     }
@@ -134,7 +144,8 @@ final class PairedBootstrapTest {
             }
         }
         // 20,000 draws, 2,000 expected per position; the standard deviation is about 42.
-        assertThat(java.util.Arrays.stream(counts).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(1800, 2200));
+        assertThat(java.util.Arrays.stream(counts).boxed().toList())
+                .allSatisfy(n -> assertThat(n).isBetween(1800, 2200));
     }
 
     @Test

@@ -42,15 +42,22 @@ final class ReportWriterTest {
         for (int e = 0; e < losses.length; e++) {
             epochs.add(
                     new EpochResult(
-                            e + 1, losses[e], Map.of("ce", losses[e]), Optional.of(result(10 + e)), 20, t));
+                            e + 1,
+                            losses[e],
+                            Map.of("ce", losses[e]),
+                            Optional.of(result(10 + e)),
+                            20,
+                            t));
         }
         return Optional.of(new TrainingHistory(TASK, epochs));
     }
 
     private static Comparison comparison() {
         Comparison comparison = new Comparison(TASK, "fine-tuning");
-        comparison.addReference(new RunResult(Experiment.TEACHER_CLEAN, 0, result(19), Optional.empty(), 0));
-        comparison.addReference(new RunResult(Experiment.TEACHER_OCCLUDED, 0, result(8), Optional.empty(), 0));
+        comparison.addReference(
+                new RunResult(Experiment.TEACHER_CLEAN, 0, result(19), Optional.empty(), 0));
+        comparison.addReference(
+                new RunResult(Experiment.TEACHER_OCCLUDED, 0, result(8), Optional.empty(), 0));
         comparison.add(new RunResult("fine-tuning", 1, result(12), history(0.9, 0.5), 1));
         comparison.add(new RunResult("fine-tuning", 2, result(14), history(0.8, 0.4), 1));
         comparison.add(new RunResult("kd", 1, result(18), history(1.0, 0.6), 1));
@@ -67,8 +74,10 @@ final class ReportWriterTest {
                 ReportWriter.write(out, comparison, "Synthetic", Map.of("occlusion", "vr-headset"));
 
         List<Comparison.Row> rows = comparison.rows();
-        assertThat(rows).extracting(Comparison.Row::model)
-                .containsExactly("teacher (clean)", "teacher (occluded)", "fine-tuning", "kd", "triplet");
+        assertThat(rows)
+                .extracting(Comparison.Row::model)
+                .containsExactly(
+                        "teacher (clean)", "teacher (occluded)", "fine-tuning", "kd", "triplet");
         assertThat(comparison.family()).containsExactly("kd", "triplet");
         Comparison.Row kd = rows.get(3);
         assertThat(kd.mean()).isCloseTo(0.85, within(1e-12));
@@ -93,7 +102,8 @@ final class ReportWriterTest {
         assertThat(rows.get(1).reference()).isTrue();
         assertThat(rows.get(2).versus()).isEmpty();
 
-        String kdLine = markdown.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
+        String kdLine =
+                markdown.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow();
         assertThat(kdLine)
                 .startsWith("| kd | 85.00 ± 7.07 | [")
                 .contains("| 1: 90.00, 2: 80.00 | +20.00 [")
@@ -116,28 +126,47 @@ final class ReportWriterTest {
                 .contains("- occlusion: vr-headset");
         // Per class: teacher (occluded) right on 0..7 (4 of each class's 10).
         assertThat(markdown)
-                .contains("| Class | Test images | teacher (clean) | teacher (occluded) | fine-tuning | kd | triplet |")
+                .contains(
+                        "| Class | Test images | teacher (clean) | teacher (occluded) | fine-tuning"
+                            + " | kd | triplet |")
                 .contains("| 0 | 10 | 100.0 | 40.0 | 65.0 | 85.0 | 70.0 |")
                 .contains("| 1 | 10 | 90.0 | 40.0 | 65.0 | 85.0 | 65.0 |")
                 // kd, seed 1 wrong on 18 (class 0) and 19; seed 2 on 16, 18 (class 0), 17, 19.
                 .contains(
-                        "### kd (2 seeds)\n\n| true ↓ predicted → | 0 | 1 | accuracy (%) |\n"
-                                + "|---|---|---|---|\n| 0 | 17 | 3 | 85.0 |\n| 1 | 3 | 17 | 85.0 |\n");
+                        "### kd (2 seeds)\n\n"
+                            + "| true ↓ predicted → | 0 | 1 | accuracy (%) |\n"
+                            + "|---|---|---|---|\n"
+                            + "| 0 | 17 | 3 | 85.0 |\n"
+                            + "| 1 | 3 | 17 | 85.0 |\n");
         assertThat(out.resolve("results.md")).hasContent(markdown);
 
-        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject json =
+                JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                        .getAsJsonObject();
         assertThat(json.get("classes").toString()).isEqualTo("[\"0\",\"1\"]");
         assertThat(json.get("holm_family").toString()).isEqualTo("[\"kd\",\"triplet\"]");
         assertThat(json.getAsJsonObject("bootstrap").get("rounds").getAsInt()).isEqualTo(10_000);
         JsonObject kdJson = json.getAsJsonArray("rows").get(3).getAsJsonObject();
         assertThat(kdJson.get("model").getAsString()).isEqualTo("kd");
-        assertThat(kdJson.getAsJsonObject("per_class").get("confusion").toString()).isEqualTo("[[17,3],[3,17]]");
+        assertThat(kdJson.getAsJsonObject("per_class").get("confusion").toString())
+                .isEqualTo("[[17,3],[3,17]]");
         JsonObject v = kdJson.getAsJsonObject("versus_baseline");
         assertThat(v.get("mean_difference").getAsDouble()).isCloseTo(0.2, within(1e-12));
-        assertThat(v.getAsJsonArray("per_seed").get(0).getAsJsonObject().get("p_holm").getAsDouble())
+        assertThat(
+                        v.getAsJsonArray("per_seed")
+                                .get(0)
+                                .getAsJsonObject()
+                                .get("p_holm")
+                                .getAsDouble())
                 .isCloseTo(0.0625, within(1e-15));
         assertThat(v.has("t_test")).isFalse();
-        assertThat(json.getAsJsonArray("rows").get(0).getAsJsonObject().get("reference").getAsBoolean()).isTrue();
+        assertThat(
+                        json.getAsJsonArray("rows")
+                                .get(0)
+                                .getAsJsonObject()
+                                .get("reference")
+                                .getAsBoolean())
+                .isTrue();
         assertThat(json.has("provenance")).isFalse();
 
         List<String> predictions =
@@ -145,7 +174,9 @@ final class ReportWriterTest {
         assertThat(predictions).hasSize(21).startsWith("index,target,prediction,correct");
         assertThat(predictions.get(1)).isEqualTo("0,0,0,1");
         List<String> curves = Files.readAllLines(out.resolve("curves.csv"));
-        assertThat(curves.get(0)).isEqualTo("model,seed,epoch,train_loss,validation_metric,images_per_second,term:ce");
+        assertThat(curves.get(0))
+                .isEqualTo(
+                        "model,seed,epoch,train_loss,validation_metric,images_per_second,term:ce");
         assertThat(curves).hasSize(1 + 12);
         for (String png :
                 List.of(
@@ -174,13 +205,22 @@ final class ReportWriterTest {
                 predictions[i] = targets[i] + errors[m][i];
             }
             comparison.add(
-                    new RunResult(models[m], 1, new EvaluationResult(age, indices, targets, predictions), Optional.empty(), 0));
+                    new RunResult(
+                            models[m],
+                            1,
+                            new EvaluationResult(age, indices, targets, predictions),
+                            Optional.empty(),
+                            0));
         }
         String markdown = ReportWriter.write(out, comparison, "Age", Map.of());
         assertThat(markdown)
-                .contains("| Model | MAE, mean ± std | 95% CI | Per seed | Δ MAE vs fine-tuning [95% CI] |")
+                .contains(
+                        "| Model | MAE, mean ± std | 95% CI | Per seed | Δ MAE vs fine-tuning [95%"
+                            + " CI] |")
                 .contains("p, Wilcoxon signed-rank per seed (Holm) |")
-                .contains("- Δ: the mean over the seeds shared with fine-tuning of (model − fine-tuning); below 0 is better.")
+                .contains(
+                        "- Δ: the mean over the seeds shared with fine-tuning of (model −"
+                            + " fine-tuning); below 0 is better.")
                 // MAE 4.5 and 1: kd minus fine-tuning = -3.5.
                 .contains("| kd | 1.000 | [1.000, 1.000] | 1: 1.000 | -3.500 [")
                 .contains("| Age | Test images | fine-tuning | kd |")
