@@ -214,7 +214,8 @@ public final class ReportWriter {
                         .append(String.join(", ", perSeedP))
                         .append(" |\n");
             } else {
-                String mark = row.model().equals(base) ? "baseline" : "—";
+                boolean baseline = row.model().equals(base) && !comparison.family().isEmpty();
+                String mark = baseline ? "baseline" : "—";
                 sb.append(mark).append(" | — | — |\n");
             }
         }
@@ -234,6 +235,15 @@ public final class ReportWriter {
                             + " images (%,d rounds, seed %d). Each round resamples the test images"
                             + " once and uses that resample for every seed and both models.\n",
                         comparison.testImages(), bootstrap.getRounds(), bootstrap.getSeed()));
+        List<String> family = comparison.family();
+        if (family.isEmpty()) {
+            sb.append("- No row is tested: there is no strategy to compare with ")
+                    .append(base)
+                    .append(
+                            " (distill compare runs fine-tuning and the strategies side by"
+                                + " side).\n");
+            return sb.append(references(comparison)).toString();
+        }
         sb.append("- Δ: the mean over the seeds shared with ")
                 .append(base)
                 .append(" of (model − ")
@@ -249,21 +259,21 @@ public final class ReportWriter {
                 .append(": two-sided, per seed, on the same test images")
                 .append(accuracy ? " (right/wrong per image)" : " (absolute errors per image)")
                 .append(".\n");
-        List<String> family = comparison.family();
-        if (family.isEmpty()) {
-            sb.append("- Holm: no strategy is compared with ").append(base).append(".\n");
-        } else {
-            sb.append("- Holm: in parentheses, Holm–Bonferroni-adjusted p-values. Family: the ")
-                    .append(family.size())
-                    .append(family.size() == 1 ? " strategy" : " strategies")
-                    .append(" compared with ")
-                    .append(base)
-                    .append(" (")
-                    .append(String.join(", ", family))
-                    .append(
-                            "); the t-tests form one family, and the per-seed tests of each seed"
-                                + " one family.\n");
-        }
+        sb.append("- Holm: in parentheses, Holm–Bonferroni-adjusted p-values. Family: the ")
+                .append(family.size())
+                .append(family.size() == 1 ? " strategy" : " strategies")
+                .append(" compared with ")
+                .append(base)
+                .append(" (")
+                .append(String.join(", ", family))
+                .append(
+                        "); the t-tests form one family, and the per-seed tests of each seed one"
+                                + " family.\n");
+        return sb.append(references(comparison)).toString();
+    }
+
+    private static String references(Comparison comparison) {
+        StringBuilder sb = new StringBuilder();
         List<String> references = new ArrayList<>();
         for (String model : comparison.getRuns().keySet()) {
             if (comparison.isReference(model)) {
@@ -321,7 +331,7 @@ public final class ReportWriter {
         sb.append("\n## Confusion matrices\n\n");
         sb.append(
                 "Rows: the true class; columns: the predicted class; counts summed over the"
-                    + " seeds.\n");
+                        + " seeds.\n");
         for (Map.Entry<String, Breakdown.Confusion> e : confusions.entrySet()) {
             Breakdown.Confusion m = e.getValue();
             sb.append("\n### ")

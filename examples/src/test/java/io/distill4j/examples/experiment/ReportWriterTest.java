@@ -232,6 +232,23 @@ final class ReportWriterTest {
     }
 
     @Test
+    void markdown_oneStrategy_testsNothing() {
+        // distill distill --strategy kd: the only strategy is its own baseline.
+        Comparison comparison = new Comparison(TASK, "kd");
+        comparison.addReference(
+                new RunResult(Experiment.TEACHER_CLEAN, 1, result(19), Optional.empty(), 0));
+        comparison.add(new RunResult("kd", 1, result(16), Optional.empty(), 0));
+        String markdown = ReportWriter.markdown(comparison, "One", Map.of());
+        assertThat(markdown)
+                .contains("| 1: 80.00 | — | — | — |")
+                .contains(
+                        "- No row is tested: there is no strategy to compare with kd (distill"
+                                + " compare runs fine-tuning and the strategies side by side).")
+                .doesNotContain("baseline |")
+                .doesNotContain("- Holm");
+    }
+
+    @Test
     void slug_makesFileNames() {
         assertThat(ReportWriter.slug("teacher (clean)")).isEqualTo("teacher-clean");
         assertThat(ReportWriter.slug("kd+triplet")).isEqualTo("kd-triplet");
