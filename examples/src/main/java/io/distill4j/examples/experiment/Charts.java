@@ -148,7 +148,9 @@ final class Charts {
         }
         chart.title =
                 accuracy
-                        ? "Accuracy minus " + comparison.getBaseline() + " (percentage points)"
+                        ? "Accuracy minus "
+                                + comparison.getBaseline()
+                                + ", in points (above 0: better)"
                         : "MAE minus " + comparison.getBaseline() + " (below 0: better)";
         chart.subtitle = "mean over the seeds each model shares with " + comparison.getBaseline();
         chart.yLabel = accuracy ? "difference (points)" : "difference (MAE)";
@@ -710,7 +712,9 @@ final class Charts {
             g.setTransform(saved);
 
             // Bars, error bars and values.
-            double inner = groupWidth * (seriesCount == 1 ? 0.62 : 0.80);
+            // Bars at most 120 pixels wide, so that two groups do not make two slabs.
+            double inner =
+                    Math.min(groupWidth * (seriesCount == 1 ? 0.62 : 0.80), 120.0 * seriesCount);
             double barWidth = inner / seriesCount;
             Font valueFont = new Font(FONT, Font.BOLD, barWidth >= 40 ? 13 : 11);
             FontMetrics vm = g.getFontMetrics(valueFont);
