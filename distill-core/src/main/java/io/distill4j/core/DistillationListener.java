@@ -33,4 +33,22 @@ public interface DistillationListener {
      * @param result the epoch's result
      */
     default void onEpoch(EpochResult result) {}
+
+    /**
+     * Called once, before the first epoch of a run that continues from a resume file.
+     *
+     * @param file the resume file
+     * @param restored the epochs already done, as recorded
+     * @param epochs the run's total number of epochs
+     */
+    default void onResume(java.nio.file.Path file, TrainingHistory restored, int epochs) {}
+
+    /**
+     * Called when a resume file exists but cannot be used for this run, which then starts from
+     * its first epoch (and replaces the file after it).
+     *
+     * @param file the resume file
+     * @param reason why it was not used
+     */
+    default void onResumeRefused(java.nio.file.Path file, String reason) {}
 }

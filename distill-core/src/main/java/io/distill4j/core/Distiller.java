@@ -6,9 +6,11 @@ import ai.djl.engine.Engine;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -19,7 +21,10 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import io.distill4j.core.optim.StatefulOptimizer;
+import io.distill4j.core.optim.TorchAdam;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -78,7 +83,10 @@ public final class Distiller {
     private final List<DistillationListener> listeners;
     private final OutputSpec studentSpec;
     private final OutputSpec teacherSpec;
+    private final Path resumeFile;
+    private final String resumeKey;
     private boolean fitted;
+    private boolean gradientsChecked;
 
     private Distiller(Builder builder) {
         task = builder.task;
@@ -92,6 +100,15 @@ public final class Distiller {
         device = builder.device;
         trainingListeners = List.copyOf(builder.trainingListeners);
         listeners = List.copyOf(builder.listeners);
+        resumeFile = builder.resumeFile;
+        resumeKey = builder.resumeKey;
+        if (resumeFile != null && !(optimizer instanceof StatefulOptimizer)) {
+            throw new IllegalArgumentException(
+                    Checks.format(
+                            "a resumable run needs an optimizer whose state can be saved (TorchSgd"
+                                    + " or TorchAdam), was %s",
+                            optimizer.getClass().getName()));
+        }
         if (loss.requiresTeacher() && teacher == null && builder.teacherSource == null) {
             throw new IllegalArgumentException(
                     Checks.format(
@@ -231,20 +248,89 @@ public final class Distiller {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new Metrics());
                 trainer.initialize(new Shape(1).addAll(student.getInputShape()));
-                for (int epoch = 1; epoch <= epochs; epoch++) {
+                List<Parameter> trainable = new ArrayList<>();
+                for (Parameter p : block.getParameters().values()) {
+                    if (p.requiresGradient()) {
+                        trainable.add(p);
+                    }
+                }
+                if (trainable.isEmpty()) {
+                    throw new IllegalStateException(
+                            "the student has no trainable parameter: every one is frozen");
+                }
+                if (resumeFile != null) {
+                    history.addAll(restore(block));
+                }
+                for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
+                    // Every epoch's random draws (dropout; DJL's samplers) and data order depend
+                    // on the seed and the epoch alone, so a resumed run repeats them exactly.
+                    Engine.getInstance().setRandomSeed(epochSeed(seed, epoch));
+                    if (train instanceof EpochAware aware) {
+                        aware.setEpoch(epoch - 1);
+                    }
+                    if (validation instanceof EpochAware aware) {
+                        aware.setEpoch(epoch - 1);
+                    }
                     EpochResult result =
-                            trainEpoch(trainer, train, validation, epoch, trainingFeatures);
+                            trainEpoch(
+                                    trainer, trainable, train, validation, epoch, trainingFeatures);
                     history.add(result);
                     trainer.notifyListeners(l -> l.onEpoch(trainer));
                     listeners.forEach(l -> l.onEpoch(result));
+                    if (resumeFile != null) {
+                        ResumeFile.write(
+                                resumeFile,
+                                resumeKey,
+                                history,
+                                block.getParameters(),
+                                (StatefulOptimizer) optimizer);
+                    }
                 }
             }
         }
         return new TrainingHistory(task, history);
     }
 
+    /** Reads the resume file, if any, into the block and optimizer; returns the epochs done. */
+    private List<EpochResult> restore(DistillationBlock block) throws IOException {
+        Optional<ResumeFile.Content> saved = ResumeFile.read(resumeFile, task);
+        if (saved.isEmpty()) {
+            return List.of();
+        }
+        ResumeFile.Content content = saved.get();
+        if (!content.key().equals(resumeKey) || content.history().size() > epochs) {
+            String reason =
+                    content.key().equals(resumeKey)
+                            ? Checks.format(
+                                    "it has %d epochs, more than the %d of this run",
+                                    content.history().size(), epochs)
+                            : "it was written by a run with other settings";
+            listeners.forEach(l -> l.onResumeRefused(resumeFile, reason));
+            return List.of();
+        }
+        try (NDManager manager = student.getManager().newSubManager()) {
+            ResumeFile.restore(
+                    content,
+                    block.getParameters(),
+                    (StatefulOptimizer) optimizer,
+                    manager,
+                    resumeFile);
+        }
+        TrainingHistory restored = new TrainingHistory(task, content.history());
+        listeners.forEach(l -> l.onResume(resumeFile, restored, epochs));
+        return content.history();
+    }
+
+    /** The engine seed of an epoch: a mix of the run's seed and the epoch number. */
+    static int epochSeed(int seed, int epoch) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0x94D049BB133111EBL;
+        return (int) (z ^ (z >>> 31));
+    }
+
     private EpochResult trainEpoch(
             Trainer trainer,
+            List<Parameter> trainable,
             Dataset train,
             Dataset validation,
             int epoch,
@@ -281,6 +367,7 @@ public final class Distiller {
 
                 LossTerms terms;
                 DistillationInput lossInput;
+                Map<String, Float> batchTerms;
                 long t2;
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     NDList out = trainer.forward(new NDList(input));
@@ -295,30 +382,25 @@ public final class Distiller {
                     terms = loss.compute(lossInput);
                     t2 = System.nanoTime();
                     forwardNanos += t2 - t1;
+                    // Checked before the backward pass and the step, so a diverging batch never
+                    // reaches the weights.
+                    batchTerms = values(terms);
+                    checkFinite(batchTerms, epoch, batchNumber);
                     collector.backward(terms.total());
                 }
                 long t3 = System.nanoTime();
                 backwardNanos += t3 - t2;
-                trainer.step();
+                step(trainable, epoch, batchNumber);
                 optimizerNanos += System.nanoTime() - t3;
 
                 long size = input.getShape().get(0);
-                float total = terms.total().getFloat();
-                if (!Float.isFinite(total)) {
-                    throw new IllegalStateException(
-                            Checks.format(
-                                    "training diverged at epoch %d, batch %d: %s = %s; lower the"
-                                            + " learning rate or check the inputs",
-                                    epoch, batchNumber, loss.getName(), total));
-                }
-                Map<String, Float> batchTerms = new LinkedHashMap<>();
-                batchTerms.put(loss.getName(), total);
-                terms.terms().forEach((k, v) -> batchTerms.put(k, v.getFloat()));
+                float total = batchTerms.get(loss.getName());
                 lossSum += (double) total * size;
                 batchTerms.forEach((k, v) -> termSums.merge(k, (double) v * size, Double::sum));
                 images += size;
                 int b = batchNumber;
-                listeners.forEach(l -> l.onBatch(epoch, b, size, batchTerms));
+                Map<String, Float> reported = batchTerms;
+                listeners.forEach(l -> l.onBatch(epoch, b, size, reported));
                 NDList labels = lossInput.toLabels();
                 NDList predictions = lossInput.toPredictions();
                 trainer.notifyListeners(
@@ -355,6 +437,108 @@ public final class Distiller {
                         backwardNanos,
                         optimizerNanos,
                         validationNanos));
+    }
+
+    /** The batch's total and each term, read once from the engine. */
+    private Map<String, Float> values(LossTerms terms) {
+        Map<String, Float> values = new LinkedHashMap<>();
+        values.put(loss.getName(), terms.total().getFloat());
+        terms.terms().forEach((k, v) -> values.put(k, v.getFloat()));
+        return values;
+    }
+
+    private void checkFinite(Map<String, Float> terms, int epoch, int batch) {
+        for (float value : terms.values()) {
+            if (!Float.isFinite(value)) {
+                throw new IllegalStateException(
+                        Checks.format(
+                                "training diverged at epoch %d, batch %d: %s; the step was not"
+                                        + " taken and the last checkpoint is untouched; lower the"
+                                        + " learning rate or check the inputs",
+                                epoch, batch, describe(terms)));
+            }
+        }
+    }
+
+    private static String describe(Map<String, Float> terms) {
+        StringBuilder sb = new StringBuilder();
+        terms.forEach(
+                (k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" = ").append(v));
+        return sb.toString();
+    }
+
+    /**
+     * Updates every trainable parameter with its own gradient. This is what {@code
+     * Trainer.step()} does on one device, without the copy of every gradient that DJL's parameter
+     * server makes for multi-device training. Before the first step, and whenever the loss was
+     * finite but a gradient is not, it refuses to step.
+     */
+    private void step(List<Parameter> trainable, int epoch, int batch) {
+        float sum;
+        try (NDManager scope = student.getManager().newSubManager()) {
+            NDList sums = new NDList(trainable.size());
+            for (Parameter p : trainable) {
+                try (NDArray gradient = p.getArray().getGradient()) {
+                    NDArray s = gradient.sum();
+                    s.attach(scope);
+                    sums.add(s);
+                }
+            }
+            NDArray total = NDArrays.stack(sums).sum();
+            total.attach(scope);
+            sum = total.getFloat();
+            if (!Float.isFinite(sum)) {
+                throw new IllegalStateException(
+                        Checks.format(
+                                "training diverged at epoch %d, batch %d: the loss is finite but"
+                                        + " a gradient is not (%s); the step was not taken and the"
+                                        + " last checkpoint is untouched",
+                                epoch, batch, firstNonFinite(trainable, scope)));
+            }
+        }
+        if (!gradientsChecked) {
+            if (sum == 0 && allZero(trainable)) {
+                throw new IllegalStateException(
+                        "every gradient is zero after the first batch: the loss does not depend on"
+                                + " the trainable parameters (are they frozen, or is the output"
+                                + " detached?)");
+            }
+            gradientsChecked = true;
+        }
+        for (Parameter p : trainable) {
+            NDArray weight = p.getArray();
+            try (NDArray gradient = weight.getGradient()) {
+                optimizer.update(p.getId(), weight, gradient);
+            }
+        }
+    }
+
+    private String firstNonFinite(List<Parameter> trainable, NDManager scope) {
+        for (Parameter p : trainable) {
+            try (NDArray gradient = p.getArray().getGradient()) {
+                NDArray s = gradient.sum();
+                s.attach(scope);
+                if (!Float.isFinite(s.getFloat())) {
+                    return "gradient of " + p.getName() + " " + Checks.shape(p.getArray().getShape());
+                }
+            }
+        }
+        return "unknown parameter";
+    }
+
+    private boolean allZero(List<Parameter> trainable) {
+        try (NDManager scope = student.getManager().newSubManager()) {
+            for (Parameter p : trainable) {
+                try (NDArray gradient = p.getArray().getGradient()) {
+                    NDArray any = gradient.abs().sum();
+                    any.attach(scope);
+                    if (any.getFloat() != 0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     private EvaluationResult validate(Trainer trainer, Dataset validation)
@@ -442,6 +626,8 @@ public final class Distiller {
         private Device device;
         private final List<TrainingListener> trainingListeners = new ArrayList<>();
         private final List<DistillationListener> listeners = new ArrayList<>();
+        private Path resumeFile;
+        private String resumeKey;
 
         private Builder() {}
 
@@ -514,7 +700,7 @@ public final class Distiller {
         }
 
         /**
-         * Sets the optimizer; Adam with a learning rate of 0.001 by default. Use a fresh
+         * Sets the optimizer; {@link TorchAdam} with a learning rate of 0.001 by default. Use a fresh
          * optimizer per distiller: it keeps per-parameter state.
          *
          * @param optimizer the optimizer
@@ -585,6 +771,23 @@ public final class Distiller {
         }
 
         /**
+         * Makes the run resumable: after every epoch the whole training state (weights, optimizer
+         * state, epoch results) is written atomically to this file; a later run with the same key
+         * continues from the last finished epoch and ends bit for bit where an uninterrupted run
+         * ends. A file written with another key is ignored (and replaced after the first epoch).
+         * Needs a {@link StatefulOptimizer}.
+         *
+         * @param file the file
+         * @param key what identifies the run's configuration (data, model, settings, seed)
+         * @return this builder
+         */
+        public Builder optResumeFile(Path file, String key) {
+            this.resumeFile = Objects.requireNonNull(file, "file");
+            this.resumeKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
          * Checks the configuration and every shape, and builds the distiller.
          *
          * @return the distiller
@@ -602,7 +805,7 @@ public final class Distiller {
                 throw new IllegalStateException("setLoss(...) must be called before build()");
             }
             if (optimizer == null) {
-                optimizer = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
+                optimizer = TorchAdam.builder().setLearningRateTracker(Tracker.fixed(1e-3f)).build();
             }
             if (device == null) {
                 device = Engine.getInstance().defaultDevice();

@@ -13,6 +13,7 @@ import ai.djl.util.Progress;
 
 import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
+import io.distill4j.core.EpochAware;
 import io.distill4j.core.Task;
 import io.distill4j.data.occlusion.Occlusion;
 import io.distill4j.data.occlusion.Occlusions;
@@ -59,7 +60,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *         .build();
  * }</pre>
  */
-public final class PairedViewDataset extends RandomAccessDataset {
+public final class PairedViewDataset extends RandomAccessDataset implements EpochAware {
 
     private final FaceSplit source;
     private final Occlusion occlusion;
@@ -192,6 +193,7 @@ public final class PairedViewDataset extends RandomAccessDataset {
      *
      * @param nextEpochNumber the epoch, at least 0
      */
+    @Override
     public void setEpoch(int nextEpochNumber) {
         if (nextEpochNumber < 0) {
             throw new IllegalArgumentException(

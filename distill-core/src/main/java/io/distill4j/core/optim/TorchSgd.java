@@ -1,14 +1,11 @@
 package io.distill4j.core.optim;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import io.distill4j.core.Checks;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stochastic gradient descent with momentum, optional Nesterov momentum and L2 weight decay,
@@ -20,13 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * (\( b = g \) on the first step); \( d = g + \mu b \) with Nesterov, else \( d = b \); \( w
  * \leftarrow w - \eta d \). Without momentum, \( d = g \).
  */
-public final class TorchSgd extends Optimizer {
+public final class TorchSgd extends StatefulOptimizer {
 
     private final ParameterTracker learningRate;
     private final float momentum;
     private final boolean nesterov;
     private final float weightDecay;
-    private final Map<String, Map<Device, NDArray>> buffers = new ConcurrentHashMap<>();
 
     private TorchSgd(Builder builder) {
         super(builder);
@@ -47,39 +43,48 @@ public final class TorchSgd extends Optimizer {
 
     /** {@inheritDoc} */
     @Override
+    public List<String> getStateNames() {
+        return momentum == 0 ? List.of() : List.of("momentum");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Works in place on the gradient (as scratch) and on the momentum buffer; the only
+     * temporaries, for the weight-decay and momentum products, are closed before returning. The
+     * momentum buffer starts at zero, so the first step sets it to the gradient exactly, as
+     * PyTorch's clone does.
+     */
+    @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        float lr = learningRate.getNewValue(parameterId, updateCount(parameterId));
+        float lr = learningRate.getNewValue(parameterId, nextStep(parameterId));
         NDArray g = grad;
         if (weightDecay != 0) {
-            g = g.add(weight.mul(weightDecay));
+            try (NDArray decay = weight.mul(weightDecay)) {
+                g.addi(decay);
+            }
         }
-        NDArray direction;
+        NDArray direction = g;
         if (momentum != 0) {
-            NDArray gradient = g;
-            boolean[] first = {false};
-            NDArray buffer =
-                    withDefaultState(
-                            buffers,
-                            parameterId,
-                            weight.getDevice(),
-                            k -> {
-                                first[0] = true;
-                                return gradient.duplicate();
-                            });
-            if (!first[0]) {
-                buffer.muli(momentum).addi(g);
+            NDArray buffer = buffers(parameterId, weight)[0];
+            buffer.muli(momentum).addi(g);
+            if (nesterov) {
+                try (NDArray ahead = buffer.mul(momentum)) {
+                    g.addi(ahead);
+                }
+            } else {
+                direction = buffer;
             }
-            direction = nesterov ? g.add(buffer.mul(momentum)) : buffer;
+        }
+        if (direction == g) {
+            weight.subi(g.muli(lr));
         } else {
-            direction = g;
-        }
-        weight.subi(direction.mul(lr));
-        // DJL's built-in PyTorch optimizers zero the gradient after the update; so must this one.
-        if (weight.hasGradient()) {
-            try (NDArray accumulated = weight.getGradient()) {
-                accumulated.subi(accumulated);
+            try (NDArray step = direction.mul(lr)) {
+                weight.subi(step);
             }
         }
+        // DJL's built-in PyTorch optimizers zero the gradient after the update; so must this one.
+        zeroGradient(weight);
     }
 
     /** Builds a {@link TorchSgd}. */

@@ -1,8 +1,9 @@
 package io.distill4j.examples.experiment;
 
-import ai.djl.training.optimizer.Optimizer;
 import io.distill4j.core.Checks;
 import io.distill4j.core.optim.LearningRateSchedule;
+import io.distill4j.core.optim.StatefulOptimizer;
+import io.distill4j.core.optim.TorchAdam;
 import io.distill4j.core.optim.TorchSgd;
 import java.util.Locale;
 import java.util.Objects;
@@ -99,7 +100,7 @@ public record TrainingSettings(
      * @param stepsPerEpoch the optimizer steps per epoch
      * @return the optimizer
      */
-    public Optimizer newOptimizer(int stepsPerEpoch) {
+    public StatefulOptimizer newOptimizer(int stepsPerEpoch) {
         LearningRateSchedule lr =
                 new LearningRateSchedule(
                         LearningRateSchedule.Kind.parse(schedule),
@@ -117,15 +118,11 @@ public record TrainingSettings(
                         .optNesterov(nesterov)
                         .optWeightDecay(weightDecay)
                         .build();
-            case "adamw":
-                return Optimizer.adamW()
-                        .optLearningRateTracker(lr)
-                        .optWeightDecays(weightDecay)
-                        .build();
             default:
-                return Optimizer.adam()
-                        .optLearningRateTracker(lr)
-                        .optWeightDecays(weightDecay)
+                return TorchAdam.builder()
+                        .setLearningRateTracker(lr)
+                        .optDecoupledWeightDecay(optimizer.equals("adamw"))
+                        .optWeightDecay(weightDecay)
                         .build();
         }
     }
