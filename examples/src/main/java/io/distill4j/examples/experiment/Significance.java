@@ -42,7 +42,7 @@ public final class Significance {
      * @param rankSumPositive the rank sum of pairs where the baseline's error is larger
      * @param rankSumNegative the rank sum of pairs where the model's error is larger
      * @param pValue the two-sided p-value
-     * @param exact whether the p-value is exact (n <= 50 without ties) or from the normal
+     * @param exact whether the p-value is exact (n &lt;= 50 without ties) or from the normal
      *     approximation with a tie correction
      */
     public record Wilcoxon(
