@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -94,10 +95,8 @@ final class Charts {
         List<Comparison.Row> rows = comparison.rows();
         Map<String, Color> colours = colours(comparison);
         BarChart chart = new BarChart(rows.size(), 1);
-        int maxSeeds = 0;
         for (int g = 0; g < rows.size(); g++) {
             Comparison.Row row = rows.get(g);
-            maxSeeds = Math.max(maxSeeds, row.seeds().length);
             chart.groups.add(row.model());
             chart.set(
                     g,
@@ -111,10 +110,25 @@ final class Charts {
                             : Checks.format("%.2f", row.mean()));
         }
         chart.title = accuracy ? "Test accuracy (%)" : "Test mean absolute error (lower is better)";
-        chart.subtitle =
-                Checks.format(
-                        "mean over %s; teacher rows: one evaluation",
-                        maxSeeds == 1 ? "1 seed" : "each model's seeds (up to " + maxSeeds + ")");
+        TreeSet<Integer> seedCounts = new TreeSet<>();
+        boolean references = false;
+        for (Comparison.Row row : rows) {
+            references |= row.reference();
+            if (!row.reference()) {
+                seedCounts.add(row.seeds().length);
+            }
+        }
+        String over =
+                seedCounts.isEmpty() || seedCounts.last() == 1
+                        ? "one seed per model"
+                        : seedCounts.size() == 1
+                                ? "mean over " + seedCounts.first() + " seeds"
+                                : "mean over each model's seeds ("
+                                        + seedCounts.first()
+                                        + " to "
+                                        + seedCounts.last()
+                                        + ")";
+        chart.subtitle = over + (references ? "; reference rows (grey): one evaluation" : "");
         chart.yLabel = accuracy ? "accuracy (%)" : "MAE";
         chart.ceiling = accuracy ? 100 : Double.NaN;
         chart.errorBarNote = ciNote(comparison, "of the mean");
@@ -263,8 +277,10 @@ final class Charts {
         drawCentred(
                 g,
                 Checks.format(
-                        "counts summed over %d seed%s; shade and %% = share of the true class",
-                        confusion.seeds(), confusion.seeds() == 1 ? "" : "s"),
+                        "%s; shade and %% = share of the true class",
+                        confusion.seeds() == 1
+                                ? "counts of one run"
+                                : "counts summed over " + confusion.seeds() + " seeds"),
                 new Font(FONT, Font.PLAIN, 13),
                 WIDTH / 2,
                 y + 8);
