@@ -361,7 +361,8 @@ public final class ReportMerge {
     }
 
     private static Map<String, String> dataIdentity(Folder f) {
-        Map<String, String> m = new TreeMap<>();
+        // In the provenance's order (the data set's name first), then the options.
+        Map<String, String> m = new LinkedHashMap<>();
         f.provenance()
                 .data()
                 .forEach(
@@ -407,9 +408,9 @@ public final class ReportMerge {
         return m;
     }
 
-    /** The first key (in order) whose value differs or that only one side has. */
+    /** The first key (in a's order, then b's) whose value differs or that one side lacks. */
     private static Optional<String> difference(Map<String, String> a, Map<String, String> b) {
-        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        Set<String> keys = new LinkedHashSet<>(a.keySet());
         keys.addAll(b.keySet());
         for (String key : keys) {
             if (!Objects.equals(a.get(key), b.get(key))) {
