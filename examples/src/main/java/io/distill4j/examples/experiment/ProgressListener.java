@@ -3,10 +3,12 @@ package io.distill4j.examples.experiment;
 import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationListener;
 import io.distill4j.core.EpochResult;
+import io.distill4j.core.TrainingHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -105,6 +107,34 @@ public final class ProgressListener implements DistillationListener {
         if (log != null) {
             try {
                 log.write(sb + " | " + result.timings() + System.lineSeparator());
+                log.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the training log", e);
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onResume(Path file, TrainingHistory restored, int totalEpochs) {
+        line(
+                Checks.format(
+                        "%s: resuming after epoch %d of %d (%s)",
+                        label, restored.epochs().size(), totalEpochs, file));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void onResumeRefused(Path file, String reason) {
+        line(Checks.format("%s: not resuming from %s: %s; starting over", label, file, reason));
+    }
+
+    private void line(String text) {
+        out.println(text);
+        out.flush();
+        if (log != null) {
+            try {
+                log.write(text + System.lineSeparator());
                 log.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the training log", e);
