@@ -177,8 +177,16 @@ final class CompareCommandTest {
         Path root = dir.resolve("ferplus");
         FerPlusWriter.builder().setDirectory(root).optSizes(120, 24, 24).optSeed(4).write();
         Path teacherOut = dir.resolve("teacher-run");
+        // Not TINY: train-teacher refuses --epochs (the students'), which it would not use.
         Cli teacher =
-                run(teacherOut, "train-teacher", "--dataset", "ferplus", "--root", root.toString());
+                Cli.run(
+                        "train-teacher",
+                        "--dataset", "ferplus",
+                        "--root", root.toString(),
+                        "--model-option", "widths=8,16",
+                        "--teacher-epochs", "1",
+                        "--batch-size", "32",
+                        "--out", teacherOut.toString());
         assertThat(teacher.status).as(teacher.err).isZero();
         Path checkpoint = teacherOut.resolve("teacher/best.json");
         assertThat(checkpoint).exists();
