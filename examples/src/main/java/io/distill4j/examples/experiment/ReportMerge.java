@@ -331,8 +331,16 @@ public final class ReportMerge {
                             throw new IllegalArgumentException(
                                     Checks.format(
                                             "cannot merge: %s differ in their data: %s is %s in"
-                                                    + " the first and %s in the second",
-                                            pair, key, show(dataA.get(key)), show(dataB.get(key))));
+                                                    + " the first and %s in the second%s",
+                                            pair,
+                                            key,
+                                            show(dataA.get(key)),
+                                            show(dataB.get(key)),
+                                            key.contains("stamp")
+                                                    ? " (the images' sizes or modification times"
+                                                            + " differ: copies of the data keep"
+                                                            + " them with cp -p or rsync -a)"
+                                                    : ""));
                         });
         if (!a.provenance().teacher().equals(b.provenance().teacher())) {
             throw new IllegalArgumentException(

@@ -109,6 +109,34 @@ final class ReportMergeTest {
     }
 
     @Test
+    void merge_otherImageStamps_saysHowToCopy(@TempDir Path dir) throws Exception {
+        Path a = folder(dir.resolve("a"), 1, "/data/utk", "5");
+        Path b = folder(dir.resolve("b"), 2, "/data/utk", "5");
+        for (Path f : List.of(a, b)) {
+            Path results = f.resolve("results.json");
+            String stamp = f == a ? "1111" : "2222";
+            Files.writeString(
+                    results,
+                    Files.readString(results)
+                            .replace(
+                                    "\"dataset\": \"utkface\"",
+                                    "\"dataset\": \"utkface\", \"images stamp sha256\": \""
+                                            + stamp
+                                            + "\""));
+        }
+        assertThatThrownBy(() -> ReportMerge.merge(List.of(a, b), FEW))
+                .hasMessage(
+                        "cannot merge: "
+                                + a
+                                + " and "
+                                + b
+                                + " differ in their data: 'images"
+                                + " stamp sha256' is '1111' in the first and '2222' in the second"
+                                + " (the images' sizes or modification times differ: copies of the"
+                                + " data keep them with cp -p or rsync -a)");
+    }
+
+    @Test
     void predictions_badRecord_namesFileAndLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("p.csv");
         Files.writeString(file, "index,target,prediction,abs_error\n0,21.5,22.0,0.5\n1,x,3,2\n");
