@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,29 +27,32 @@ final class ReportCommandTest {
     private static Path first;
     private static Path second;
 
-    /** Tiny compare runs: synthetic faces, a small network, one epoch. */
+    /**
+     * Tiny compare runs: synthetic faces, a small network (or the loaded teacher's), one epoch;
+     * {@code extra} options replace the defaults (options may be given once).
+     */
     private static Cli compare(Path out, String... extra) {
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "compare",
-                                "--dataset",
-                                "synthetic",
-                                "--synthetic-size",
-                                "120",
-                                "--model-option",
-                                "widths=8,16",
-                                "--teacher-epochs",
-                                "1",
-                                "--epochs",
-                                "1",
-                                "--batch-size",
-                                "32",
-                                "--strategies",
-                                "finetune,kd",
-                                "--out",
-                                out.toString()));
-        args.addAll(List.of(extra));
+        List<String> given = List.of(extra);
+        List<String> args = new ArrayList<>(List.of("compare", "--out", out.toString()));
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("--dataset", "synthetic");
+        defaults.put("--synthetic-size", "120");
+        defaults.put("--epochs", "1");
+        defaults.put("--batch-size", "32");
+        defaults.put("--strategies", "finetune,kd");
+        if (!given.contains("--teacher")) {
+            // A loaded teacher brings its architecture; these options would be refused.
+            defaults.put("--model-option", "widths=8,16");
+            defaults.put("--teacher-epochs", "1");
+        }
+        defaults.forEach(
+                (option, value) -> {
+                    if (!given.contains(option)) {
+                        args.add(option);
+                        args.add(value);
+                    }
+                });
+        args.addAll(given);
         return Cli.run(args.toArray(new String[0]));
     }
 
