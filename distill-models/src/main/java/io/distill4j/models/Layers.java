@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.distill4j.core.Checks;
+import io.distill4j.core.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -247,7 +248,7 @@ final class Layers {
                             new Shape(size / 2, 0),
                             false,
                             true);
-            NDArray divisor = window.reshape(shape).mul(alpha).add(k).pow(beta);
+            NDArray divisor = Scalars.pow(Scalars.mul(window.reshape(shape), alpha).add(k), beta);
             return x.div(divisor);
         }
 
