@@ -6,11 +6,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,35 +24,55 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * A cache of the frozen teacher's outputs per training image (and per flipped image when flips
- * are on), computed once and reused by every epoch, every strategy and every seed.
+ * are on), computed once and reused by every epoch, every strategy, every seed and, with a
+ * directory, every later run.
  *
  * <p>The teacher never changes while students train, so its logits, embedding and hint features
  * for an image are a function of the image alone. The cache keys each image by its dataset index
  * and augmentation code ({@link BatchLayout#AUGMENT_NONE} or {@link BatchLayout#AUGMENT_FLIP});
- * batches with any other augmentation (random crops) bypass it and run the teacher. Records are
- * kept in memory up to a byte limit, then appended to a file on disk.
+ * batches with any other augmentation (random crops) bypass it and run the teacher.
+ *
+ * <p>Without a directory every record stays in memory. With a directory ({@link
+ * Builder#optDirectory}) every record is written to a file as soon as it is computed, and memory
+ * only holds a read cache of up to {@link Builder#optMemoryLimitBytes} bytes of records. The file
+ * starts with a header holding the cache's identity and the record layout (names and shapes of
+ * the prediction, the embedding and the cached features), so a later cache with the same
+ * identity reads the existing records when it is built, before and without any teacher pass; new
+ * records are appended, a record already in the file is never written again, so the file does
+ * not grow when a run repeats. Each record is {@code key (8 bytes), values (4 bytes each), CRC-32C
+ * of both (4 bytes)}, little-endian. A torn last record (a run killed while writing) is dropped
+ * when the file is opened; a record whose checksum does not match when it is read is recomputed
+ * by the teacher and written again. The file is locked while a cache has it open: a second
+ * process using the same file fails with a message naming it.
  *
  * <p>The cache is valid for one teacher, one dataset and one preprocessing: its identity is the
  * SHA-256 of the teacher's fingerprint, the caller's data key (which must change with the data
  * files, the split, the image size and normalization) and the cached feature names. A cache file
- * whose header holds another identity is discarded, never read; with a directory, the file name
- * carries the identity, so caches of different teachers or data sets live side by side.
+ * whose header holds another identity, or that is not a cache file of this version, is discarded,
+ * never read; with a directory, the file name carries the identity, so caches of different
+ * teachers or data sets live side by side.
  *
  * <p>Thread-safety: one trainer at a time. The cache owns its file and closes it in {@link
  * #close()}; arrays it returns belong to the batch's manager.
  */
 public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
 
-    private static final byte[] MAGIC = "D4JTCACHE1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "D4JTCACHE2".getBytes(StandardCharsets.US_ASCII);
+
+    /** The largest header accepted when reading a file (a guard against garbage). */
+    private static final int MAX_HEADER_BYTES = 1 << 20;
 
     private final Teacher teacher;
     private final List<String> features;
@@ -56,11 +82,16 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
 
     private Layout layout;
     private final Map<Long, float[]> memory = new HashMap<>();
+    private long memoryBytes;
     private final Map<Long, Long> diskOffsets = new HashMap<>();
     private FileChannel channel;
+    private FileLock lock;
+    private long end;
     private long hits;
     private long misses;
     private long bypassed;
+    private long loaded;
+    private long corrupt;
 
     private TeacherCache(Builder builder) {
         teacher = builder.teacher;
@@ -86,6 +117,9 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
                         ? null
                         : builder.directory.resolve(
                                 "teacher-" + identity.substring(0, 16) + ".cache");
+        if (file != null) {
+            open();
+        }
     }
 
     /**
@@ -104,6 +138,15 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
      */
     public String getIdentity() {
         return identity;
+    }
+
+    /**
+     * Returns the cache file, when the cache has a directory.
+     *
+     * @return the file, or empty for a memory-only cache
+     */
+    public Optional<Path> getFile() {
+        return Optional.ofNullable(file);
     }
 
     /**
@@ -134,12 +177,35 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
     }
 
     /**
-     * Returns the number of records held, in memory and on disk.
+     * Returns the number of records found in the cache file when it was opened (0 without a
+     * directory, or when the file was new or discarded).
+     *
+     * @return the count
+     */
+    public long getLoaded() {
+        return loaded;
+    }
+
+    /**
+     * Returns the number of records of the file whose checksum did not match when read (each was
+     * computed again and rewritten).
+     *
+     * @return the count
+     */
+    public long getCorrupt() {
+        return corrupt;
+    }
+
+    /**
+     * Returns the number of distinct records held, in memory and on disk.
      *
      * @return the count
      */
     public int size() {
-        return memory.size() + diskOffsets.size();
+        if (file == null) {
+            return memory.size();
+        }
+        return diskOffsets.size();
     }
 
     /** {@inheritDoc} */
@@ -155,6 +221,7 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
             }
         }
         long[] keys = new long[indices.length];
+        float[][] records = new float[indices.length][];
         List<Integer> missing = new ArrayList<>();
         for (int i = 0; i < keys.length; i++) {
             if (indices[i] < 0) {
@@ -162,23 +229,24 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
                         Checks.format("sample index must be >= 0, was %d", indices[i]));
             }
             keys[i] = indices[i] * 2 + augmentations[i];
-            if (!contains(keys[i])) {
+            records[i] = lookup(keys[i]);
+            if (records[i] == null) {
                 missing.add(i);
             }
         }
         NDManager manager = images.getManager();
         if (!missing.isEmpty()) {
-            fill(images, keys, missing);
+            fill(images, keys, missing, records);
         }
         hits += keys.length - missing.size();
         float[] all = new float[keys.length * layout.recordSize];
         for (int i = 0; i < keys.length; i++) {
-            System.arraycopy(read(keys[i]), 0, all, i * layout.recordSize, layout.recordSize);
+            System.arraycopy(records[i], 0, all, i * layout.recordSize, layout.recordSize);
         }
         return layout.toOutput(manager, all, keys.length);
     }
 
-    private void fill(NDArray images, long[] keys, List<Integer> missing) {
+    private void fill(NDArray images, long[] keys, List<Integer> missing, float[][] records) {
         long[] rows = missing.stream().mapToLong(Integer::longValue).toArray();
         NDManager manager = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
@@ -189,13 +257,26 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
             }
             ModelOutput out = select(teacher.predict(subset));
             out.toNDList().attach(scope);
+            Layout computed = Layout.of(out, features);
             if (layout == null) {
-                layout = Layout.of(out, features);
-                open();
+                layout = computed;
+                if (file != null) {
+                    startFile();
+                }
+            } else if (!layout.describe().equals(computed.describe())) {
+                throw new IllegalStateException(
+                        Checks.format(
+                                "the teacher's outputs (%s) do not match the teacher cache's"
+                                        + " records (%s)%s",
+                                computed.describe(),
+                                layout.describe(),
+                                file == null ? "" : "; delete " + file));
             }
             float[][] values = layout.rows(out, rows.length);
             for (int r = 0; r < rows.length; r++) {
-                write(keys[missing.get(r)], values[r]);
+                int i = missing.get(r);
+                records[i] = values[r];
+                store(keys[i], values[r]);
             }
         }
         misses += missing.size();
@@ -224,103 +305,250 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         return codes;
     }
 
-    private boolean contains(long key) {
-        return memory.containsKey(key) || diskOffsets.containsKey(key);
-    }
-
-    private float[] read(long key) {
+    /** Returns a record from memory or the file, or null when absent or corrupt. */
+    private float[] lookup(long key) {
         float[] values = memory.get(key);
-        if (values != null) {
+        if (values != null || file == null) {
             return values;
         }
-        long offset = diskOffsets.get(key);
-        ByteBuffer buffer =
-                ByteBuffer.allocate(layout.recordSize * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        Long offset = diskOffsets.get(key);
+        if (offset == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(layout.recordBytes()).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            readFully(buffer, offset + Long.BYTES);
+            readFully(buffer, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the teacher cache " + file, e);
         }
         buffer.flip();
+        if (buffer.getLong(0) != key || crc(buffer, layout.recordBytes() - Integer.BYTES)
+                != buffer.getInt(layout.recordBytes() - Integer.BYTES)) {
+            diskOffsets.remove(key);
+            corrupt++;
+            return null;
+        }
         float[] result = new float[layout.recordSize];
-        buffer.asFloatBuffer().get(result);
+        buffer.position(Long.BYTES);
+        buffer.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(result);
+        remember(key, result);
         return result;
     }
 
-    private void write(long key, float[] values) {
-        long inMemory = (long) (memory.size() + 1) * layout.recordSize * Float.BYTES;
-        if (channel == null || inMemory <= memoryLimitBytes) {
-            memory.put(key, values);
-            return;
-        }
-        ByteBuffer buffer =
-                ByteBuffer.allocate(Long.BYTES + values.length * Float.BYTES)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(key);
-        buffer.asFloatBuffer().put(values);
-        buffer.rewind();
-        try {
-            long offset = channel.size();
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, offset + buffer.position());
+    /** Keeps a record in memory: always without a file, up to the limit as a read cache. */
+    private void remember(long key, float[] values) {
+        long bytes = (long) values.length * Float.BYTES;
+        if (file == null || memoryBytes + bytes <= memoryLimitBytes) {
+            if (memory.put(key, values) == null) {
+                memoryBytes += bytes;
             }
-            diskOffsets.put(key, offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the teacher cache " + file, e);
         }
     }
 
-    /** Opens the cache file: reuses its records if its header matches, else starts it anew. */
-    private void open() {
-        if (file == null) {
-            return;
+    /** Keeps a new record: in memory, and appended to the file when there is one. */
+    private void store(long key, float[] values) {
+        if (file != null && !diskOffsets.containsKey(key)) {
+            ByteBuffer buffer =
+                    ByteBuffer.allocate(layout.recordBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(key);
+            for (float v : values) {
+                buffer.putFloat(v);
+            }
+            buffer.putInt(crc(buffer, buffer.position()));
+            buffer.flip();
+            try {
+                long offset = end;
+                long at = offset;
+                while (buffer.hasRemaining()) {
+                    at += channel.write(buffer, at);
+                }
+                end = at;
+                diskOffsets.put(key, offset);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the teacher cache " + file, e);
+            }
         }
+        remember(key, values);
+    }
+
+    private static int crc(ByteBuffer buffer, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().position(0).limit(length));
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Opens the cache file (creating the directory), locks it, and, when its header holds this
+     * cache's identity, reads its layout and indexes its records; a torn last record is cut off.
+     * Any other file is emptied, and started anew when the first record is computed.
+     */
+    private void open() {
         try {
             Files.createDirectories(file.getParent());
-            byte[] header = header();
             channel =
                     FileChannel.open(
                             file,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.READ,
                             StandardOpenOption.WRITE);
-            if (!matchesHeader(header)) {
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException(
+                        Checks.format(
+                                "the teacher cache %s is in use by another run; wait for it, or"
+                                        + " give this run another output folder",
+                                file));
+            }
+            Optional<Layout> stored = readHeader();
+            if (stored.isEmpty()) {
                 channel.truncate(0);
-                channel.write(ByteBuffer.wrap(header), 0);
+                end = 0;
                 return;
             }
-            long recordBytes = Long.BYTES + (long) layout.recordSize * Float.BYTES;
-            long position = header.length;
+            layout = stored.get();
             long size = channel.size();
+            long recordBytes = layout.recordBytes();
+            long position = end;
             ByteBuffer keyBuffer = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (position + recordBytes <= size) {
                 keyBuffer.clear();
                 readFully(keyBuffer, position);
-                keyBuffer.flip();
-                diskOffsets.put(keyBuffer.getLong(), position);
+                diskOffsets.put(keyBuffer.getLong(0), position);
                 position += recordBytes;
             }
-            // A torn last record (an interrupted run) is dropped, and overwritten by the next.
-            channel.truncate(position);
+            // A torn last record (an interrupted run) is dropped; the next record overwrites it.
+            if (position < size) {
+                channel.truncate(position);
+            }
+            end = position;
+            loaded = diskOffsets.size();
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot open the teacher cache " + file, e);
         }
     }
 
-    private byte[] header() {
-        byte[] id = (identity + '\n' + layout.describe()).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.allocate(MAGIC.length + Integer.BYTES + id.length);
-        buffer.put(MAGIC).putInt(id.length).put(id);
+    private void closeQuietly() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException suppressed) {
+                // the open failure is what matters
+            }
+        }
+    }
+
+    /** Writes the header of a new file, once the layout is known. */
+    private void startFile() {
+        try {
+            byte[] header = header(layout);
+            channel.truncate(0);
+            ByteBuffer buffer = ByteBuffer.wrap(header);
+            long at = 0;
+            while (buffer.hasRemaining()) {
+                at += channel.write(buffer, at);
+            }
+            end = header.length;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the teacher cache " + file, e);
+        }
+    }
+
+    /**
+     * The header: magic, body length, body (identity and layout), CRC-32C of the body.
+     *
+     * @param records the record layout
+     * @return the bytes
+     */
+    private byte[] header(Layout records) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(body)) {
+            out.writeUTF(identity);
+            out.writeInt(records.names.size());
+            for (int i = 0; i < records.names.size(); i++) {
+                out.writeUTF(records.names.get(i));
+                long[] dims = records.shapes.get(i).getShape();
+                out.writeInt(dims.length);
+                for (long d : dims) {
+                    out.writeLong(d);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] bytes = body.toByteArray();
+        ByteBuffer buffer =
+                ByteBuffer.allocate(MAGIC.length + 2 * Integer.BYTES + bytes.length)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put(MAGIC).putInt(bytes.length).put(bytes);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        buffer.putInt((int) crc.getValue());
         return buffer.array();
     }
 
-    private boolean matchesHeader(byte[] header) throws IOException {
-        if (channel.size() < header.length) {
-            return false;
+    /**
+     * Reads the file's header; sets {@link #end} past it.
+     *
+     * @return the layout, or empty when the file is not a cache of this identity and version
+     */
+    private Optional<Layout> readHeader() throws IOException {
+        long size = channel.size();
+        int fixed = MAGIC.length + Integer.BYTES;
+        if (size < fixed + Integer.BYTES) {
+            return Optional.empty();
         }
-        ByteBuffer existing = ByteBuffer.allocate(header.length);
-        readFully(existing, 0);
-        return java.util.Arrays.equals(existing.array(), header);
+        ByteBuffer start = ByteBuffer.allocate(fixed).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(start, 0);
+        byte[] magic = new byte[MAGIC.length];
+        start.flip();
+        start.get(magic);
+        int length = start.getInt();
+        if (!Arrays.equals(magic, MAGIC)
+                || length <= 0
+                || length > MAX_HEADER_BYTES
+                || size < (long) fixed + length + Integer.BYTES) {
+            return Optional.empty();
+        }
+        ByteBuffer rest = ByteBuffer.allocate(length + Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(rest, fixed);
+        byte[] body = Arrays.copyOf(rest.array(), length);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        if ((int) crc.getValue() != rest.getInt(length)) {
+            return Optional.empty();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+            if (!in.readUTF().equals(identity)) {
+                return Optional.empty();
+            }
+            int count = in.readInt();
+            List<String> names = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                names.add(in.readUTF());
+                long[] dims = new long[in.readInt()];
+                for (int d = 0; d < dims.length; d++) {
+                    dims[d] = in.readLong();
+                }
+                shapes.add(new Shape(dims));
+            }
+            List<String> expected = new ArrayList<>(List.of("prediction", "embedding"));
+            expected.addAll(features);
+            if (!names.equals(expected)) {
+                return Optional.empty();
+            }
+            end = (long) fixed + length + Integer.BYTES;
+            return Optional.of(new Layout(names, shapes));
+        } catch (IOException | RuntimeException e) {
+            // A body that checks out but does not parse is not ours either.
+            return Optional.empty();
+        }
     }
 
     private void readFully(ByteBuffer buffer, long position) throws IOException {
@@ -334,11 +562,15 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         }
     }
 
-    /** Closes the cache file; the records on disk stay for the next run. */
+    /** Closes the cache file, flushed to the device; the records on disk stay for the next run. */
     @Override
     public void close() {
-        if (channel != null) {
+        if (channel != null && channel.isOpen()) {
             try {
+                channel.force(false);
+                if (lock != null) {
+                    lock.release();
+                }
                 channel.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close the teacher cache " + file, e);
@@ -358,30 +590,41 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
     /** The flat record layout: prediction, embedding, then each feature, per image. */
     private static final class Layout {
 
-        final List<String> names = new ArrayList<>();
-        final List<Shape> shapes = new ArrayList<>();
+        final List<String> names;
+        final List<Shape> shapes;
         final int recordSize;
 
-        private Layout(ModelOutput out, List<String> features) {
-            add("prediction", out.getPrediction());
-            add("embedding", out.getEmbedding());
-            for (String f : features) {
-                add(f, out.getFeature(f));
-            }
-            int size = 0;
+        private Layout(List<String> names, List<Shape> shapes) {
+            this.names = List.copyOf(names);
+            this.shapes = List.copyOf(shapes);
+            long size = 0;
             for (Shape shape : shapes) {
-                size += (int) shape.size();
+                size += shape.size();
             }
-            recordSize = size;
+            if (size <= 0 || size > Integer.MAX_VALUE / Float.BYTES - 16) {
+                throw new IllegalArgumentException(
+                        Checks.format("a cache record must hold 1 to 2^29 values, was %d", size));
+            }
+            recordSize = (int) size;
         }
 
         static Layout of(ModelOutput out, List<String> features) {
-            return new Layout(out, features);
+            List<String> names = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            names.add("prediction");
+            shapes.add(out.getPrediction().getShape().slice(1));
+            names.add("embedding");
+            shapes.add(out.getEmbedding().getShape().slice(1));
+            for (String f : features) {
+                names.add(f);
+                shapes.add(out.getFeature(f).getShape().slice(1));
+            }
+            return new Layout(names, shapes);
         }
 
-        private void add(String name, NDArray array) {
-            names.add(name);
-            shapes.add(array.getShape().slice(1));
+        /** Bytes per record on disk: the key, the values and the checksum. */
+        int recordBytes() {
+            return Long.BYTES + recordSize * Float.BYTES + Integer.BYTES;
         }
 
         String describe() {
@@ -481,10 +724,11 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         }
 
         /**
-         * Sets a directory for records beyond the memory limit, kept across runs; without one,
-         * everything stays in memory.
+         * Sets a directory for the cache file, kept across runs: every record is written there,
+         * and a later cache of the same identity reads them back; without one, everything stays
+         * in memory for the cache's life.
          *
-         * @param directory the directory
+         * @param directory the directory (created when missing)
          * @return this builder
          */
         public Builder optDirectory(Path directory) {
@@ -493,8 +737,9 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         }
 
         /**
-         * Sets how many bytes of records stay in memory before the rest goes to disk; 1 GiB by
-         * default. Only used with a directory.
+         * Sets how many bytes of records memory holds as a read cache in front of the file; 1
+         * GiB by default. Only used with a directory (the file holds every record whatever the
+         * limit).
          *
          * @param bytes the limit, >= 0
          * @return this builder
@@ -511,8 +756,13 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         /**
          * Builds the cache.
          *
+         * <p>With a directory, the cache file is opened (and locked) here, and its records, when
+         * it holds this identity's, are indexed: no teacher pass is needed to serve them.
+         *
          * @return the cache
-         * @throws IllegalStateException if the teacher or the data key is missing
+         * @throws IllegalStateException if the teacher or the data key is missing, or another
+         *     process has the cache file open
+         * @throws UncheckedIOException if the cache file cannot be opened or read
          */
         public TeacherCache build() {
             if (teacher == null) {

@@ -144,32 +144,158 @@ final class TeacherCacheTest {
         }
     }
 
+    private TeacherCache diskCache(Path dir, long memoryLimit) {
+        return TeacherCache.builder()
+                .setTeacher(teacher)
+                .setDataKey("data-v1")
+                .optDirectory(dir)
+                .optMemoryLimitBytes(memoryLimit)
+                .build();
+    }
+
+    private static Path onlyFile(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0);
+        }
+    }
+
     @Test
-    void diskCache_sameIdentity_reusedAcrossInstances(@TempDir Path dir) throws Exception {
+    void diskCache_reopened_servesEveryRecordWithoutTeacherAndFileDoesNotGrow(@TempDir Path dir)
+            throws Exception {
+        float[] first;
+        try (TeacherCache cache = diskCache(dir, 0)) {
+            first = cache.outputs(batch(new long[] {0, 1, 2}, BatchLayout.AUGMENT_NONE))
+                    .getPrediction()
+                    .toFloatArray();
+            cache.outputs(batch(new long[] {3, 4}, BatchLayout.AUGMENT_NONE));
+            assertThat(cache.size()).isEqualTo(5);
+        }
+        Path file = onlyFile(dir);
+        long size = Files.size(file);
+        int calls = teacher.calls;
+        for (int run = 0; run < 2; run++) {
+            try (TeacherCache reopened = diskCache(dir, 0)) {
+                assertThat(reopened.getLoaded()).isEqualTo(5);
+                ModelOutput served =
+                        reopened.outputs(batch(new long[] {0, 1, 2, 3, 4}, BatchLayout.AUGMENT_NONE));
+                assertThat(teacher.calls).isEqualTo(calls);
+                assertThat(reopened.getMisses()).isZero();
+                assertThat(reopened.getHits()).isEqualTo(5);
+                assertThat(served.getPrediction().get("0:3").toFloatArray()).containsExactly(first);
+                assertThat(served.getFeature("conv").getShape()).isEqualTo(new Shape(5, 4, 8, 8));
+            }
+            assertThat(Files.size(file)).isEqualTo(size);
+        }
+    }
+
+    @Test
+    void diskCache_smallSetUnderTheMemoryLimit_isStillWrittenToTheFile(@TempDir Path dir)
+            throws Exception {
+        // The default limit (1 GiB) holds these records many times over: the file gets them all.
         try (TeacherCache cache =
                 TeacherCache.builder()
                         .setTeacher(teacher)
                         .setDataKey("data-v1")
                         .optDirectory(dir)
-                        .optMemoryLimitBytes(0)
                         .build()) {
-            cache.outputs(batch(new long[] {0, 1, 2}, BatchLayout.AUGMENT_NONE));
-            cache.outputs(batch(new long[] {3, 4}, BatchLayout.AUGMENT_NONE));
-            assertThat(cache.size()).isEqualTo(5);
+            cache.outputs(batch(new long[] {0, 1, 2}, BatchLayout.AUGMENT_FLIP));
         }
         try (TeacherCache reopened =
                 TeacherCache.builder()
                         .setTeacher(teacher)
                         .setDataKey("data-v1")
                         .optDirectory(dir)
-                        .optMemoryLimitBytes(0)
                         .build()) {
-            reopened.outputs(batch(new long[] {9}, BatchLayout.AUGMENT_NONE));
+            assertThat(reopened.getLoaded()).isEqualTo(3);
             int calls = teacher.calls;
-            reopened.outputs(batch(new long[] {0, 1, 2, 3, 4}, BatchLayout.AUGMENT_NONE));
+            reopened.outputs(batch(new long[] {2, 0, 1}, BatchLayout.AUGMENT_FLIP));
             assertThat(teacher.calls).isEqualTo(calls);
-            assertThat(reopened.getHits()).isEqualTo(5);
+            assertThat(reopened.getHits()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void diskCache_tornLastRecord_isDroppedAndComputedAgain(@TempDir Path dir) throws Exception {
+        try (TeacherCache cache = diskCache(dir, 0)) {
+            cache.outputs(batch(new long[] {0, 1, 2, 3}, BatchLayout.AUGMENT_NONE));
+        }
+        Path file = onlyFile(dir);
+        long full = Files.size(file);
+        try (var channel =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(full - 7); // a run killed while writing its last record
+        }
+        try (TeacherCache reopened = diskCache(dir, 0)) {
+            assertThat(reopened.getLoaded()).isEqualTo(3);
+            long recordBytes = full - Files.size(file);
+            assertThat(recordBytes).as("the torn tail is cut at open").isGreaterThan(7);
+            int calls = teacher.calls;
+            reopened.outputs(batch(new long[] {0, 1, 2, 3}, BatchLayout.AUGMENT_NONE));
+            assertThat(teacher.calls).isEqualTo(calls + 1);
+            assertThat(reopened.getMisses()).isEqualTo(1);
+            assertThat(reopened.getHits()).isEqualTo(3);
+        }
+        assertThat(Files.size(file)).isEqualTo(full);
+    }
+
+    @Test
+    void diskCache_corruptRecord_isComputedAgainNotServed(@TempDir Path dir) throws Exception {
+        Batch probe = batch(new long[] {0, 1}, BatchLayout.AUGMENT_NONE);
+        float[] live = teacher.delegate.predict(BatchLayout.images(probe, View.CLEAN))
+                .getPrediction()
+                .toFloatArray();
+        try (TeacherCache cache = diskCache(dir, 0)) {
+            cache.outputs(probe);
+        }
+        Path file = onlyFile(dir);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 20] ^= 0x40; // inside the last record's values
+        Files.write(file, bytes);
+        try (TeacherCache reopened = diskCache(dir, 0)) {
+            ModelOutput served = reopened.outputs(batch(new long[] {0, 1}, BatchLayout.AUGMENT_NONE));
+            assertThat(reopened.getCorrupt()).isEqualTo(1);
+            assertThat(reopened.getMisses()).isEqualTo(1);
+            assertThat(served.getPrediction().toFloatArray())
+                    .containsExactly(live, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void diskCache_fileOpenTwice_secondFailsNamingTheFile(@TempDir Path dir) throws Exception {
+        try (TeacherCache cache = diskCache(dir, 0)) {
+            Path file = cache.getFile().orElseThrow();
+            assertThatThrownBy(() -> diskCache(dir, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage(
+                            "the teacher cache "
+                                    + file
+                                    + " is in use by another run; wait for it, or give this run"
+                                    + " another output folder");
+        }
+    }
+
+    @Test
+    void distiller_secondRunOverDiskCache_noTeacherPassSameLosses(@TempDir Path dir)
+            throws Exception {
+        double[] first;
+        try (TeacherCache cache = diskCache(dir, 1 << 10)) {
+            first = distill(cache);
+            assertThat(cache.getMisses()).isEqualTo(96);
+        }
+        Path file = onlyFile(dir);
+        long size = Files.size(file);
+        long images = teacher.images;
+        try (TeacherCache cache = diskCache(dir, 1 << 10)) {
+            double[] second = distill(cache);
+            // Only the distiller's build-time shape check runs the teacher, on two blank images.
+            assertThat(teacher.images - images).isEqualTo(2);
+            assertThat(cache.getMisses()).isZero();
+            assertThat(cache.getHits()).isEqualTo(96 * 3);
+            assertThat(second).containsExactly(first, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(Files.size(file)).isEqualTo(size);
     }
 
     @Test
@@ -289,6 +415,7 @@ final class TeacherCacheTest {
 
         final BlockTeacher delegate;
         int calls;
+        long images;
 
         CountingTeacher(BlockTeacher delegate) {
             this.delegate = delegate;
@@ -297,6 +424,7 @@ final class TeacherCacheTest {
         @Override
         public ModelOutput predict(NDArray images) {
             calls++;
+            this.images += images.getShape().get(0);
             return delegate.predict(images);
         }
 

@@ -3,15 +3,20 @@ package io.distill4j.data;
 import io.distill4j.core.Checks;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A face image: {@code channels x height x width} float values in [0, 1], channel-major ({@code (C,
@@ -131,27 +136,90 @@ public final class FaceImage {
     }
 
     /**
-     * Decodes an image file with {@code javax.imageio} (JPEG, PNG, BMP, GIF).
+     * Decodes an image file with {@code javax.imageio} (JPEG, PNG, BMP, GIF), refusing a damaged
+     * one: see {@link #decode(byte[], String)}.
      *
      * @param file the file
      * @return the image, without landmarks
-     * @throws DatasetFormatException if the file is missing or cannot be decoded; the message names
-     *     the path
+     * @throws DatasetFormatException if the file is missing, cannot be decoded, or is truncated or
+     *     damaged; the message names the path
      */
     public static FaceImage read(Path file) throws DatasetFormatException {
         Objects.requireNonNull(file, "file");
-        BufferedImage image;
-        try (InputStream in = Files.newInputStream(file)) {
-            image = ImageIO.read(in);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new DatasetFormatException(file.toString(), 0, "image file not found", e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new DatasetFormatException(
                     file.toString(), 0, "unreadable image: " + e.getMessage(), e);
         }
-        if (image == null) {
+        return decode(bytes, file.toString());
+    }
+
+    /**
+     * Decodes an encoded image (JPEG, PNG, BMP, GIF), refusing a truncated or damaged one rather
+     * than returning a partly blank face.
+     *
+     * <p>{@code javax.imageio} decodes a JPEG cut in half "successfully", filling the missing part
+     * with grey, and only says so through warnings; any decoder warning is therefore an error here
+     * (except libjpeg's "extraneous bytes before marker", which loses no pixel). A PNG must end
+     * with its {@code IEND} chunk and a GIF with its trailer byte: see {@link
+     * DataFiles#truncation(String, byte[], boolean)}.
+     *
+     * @param bytes the file's content
+     * @param source the file's path (or another name), for messages
+     * @return the image, without landmarks
+     * @throws DatasetFormatException if the bytes cannot be decoded, or are truncated or damaged;
+     *     the message names the source
+     */
+    public static FaceImage decode(byte[] bytes, String source) throws DatasetFormatException {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(source, "source");
+        if (bytes.length == 0) {
+            throw new DatasetFormatException(source, 0, "unreadable image: the file is empty");
+        }
+        BufferedImage image;
+        String format;
+        List<String> warnings = new ArrayList<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new DatasetFormatException(
+                        source, 0, "unreadable image: not a JPEG, PNG, BMP or GIF file");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener(
+                        (r, warning) -> {
+                            if (!DataFiles.isHarmlessWarning(warning)) {
+                                warnings.add(warning);
+                            }
+                        });
+                format = reader.getFormatName();
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DatasetFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetFormatException(source, 0, "unreadable image: " + e.getMessage(), e);
+        }
+        if (!warnings.isEmpty()) {
             throw new DatasetFormatException(
-                    file.toString(), 0, "unreadable image: not a JPEG, PNG, BMP or GIF file");
+                    source,
+                    0,
+                    "truncated or damaged image, refused rather than read with blank parts (the"
+                            + " decoder said: "
+                            + String.join("; ", warnings)
+                            + ")");
+        }
+        Optional<String> truncated = DataFiles.truncation(format, bytes, false);
+        if (truncated.isPresent()) {
+            throw new DatasetFormatException(source, 0, truncated.get());
         }
         return fromBufferedImage(image);
     }

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
@@ -167,5 +168,75 @@ final class FaceImageTest {
         assertThat(DataFiles.imageProblem(garbage))
                 .contains("unreadable image: not a JPEG, PNG, BMP or GIF file");
         assertThat(DataFiles.imageProblem(missing)).contains("image file not found");
+    }
+
+    /** A 48x48 face-like JPEG: enough compressed data after the headers to cut in the middle. */
+    private static byte[] jpeg() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ImageIO.write(ramp(3, 48, 48).toBufferedImage(), "jpg", out);
+        return out.toByteArray();
+    }
+
+    private static int startOfScan(byte[] bytes) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == (byte) 0xFF && bytes[i + 1] == (byte) 0xDA) {
+                return i;
+            }
+        }
+        throw new AssertionError("no start-of-scan marker");
+    }
+
+    @Test
+    void decode_jpegCutInItsImageData_isRefusedNotGreyFilled() throws IOException {
+        byte[] full = jpeg();
+        assertThat(FaceImage.decode(full, "face.jpg").height()).isEqualTo(48);
+        byte[] cut = java.util.Arrays.copyOf(full, (startOfScan(full) + full.length) / 2);
+        // What javax.imageio alone does with it: a whole image, the missing rows grey.
+        BufferedImage plain = ImageIO.read(new java.io.ByteArrayInputStream(cut));
+        assertThat(plain.getHeight()).isEqualTo(48);
+        assertThatThrownBy(() -> FaceImage.decode(cut, "face.jpg"))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        "face.jpg: truncated or damaged image, refused rather than read with blank"
+                                + " parts (the decoder said: Truncated File - Missing EOI marker;"
+                                + " Corrupt JPEG data: premature end of data segment)");
+        Path file = Files.write(dir.resolve("cut.jpg"), cut);
+        assertThat(DataFiles.imageProblem(file))
+                .contains(
+                        "truncated or damaged image, refused rather than read with blank parts"
+                                + " (the decoder said: Truncated File - Missing EOI marker;"
+                                + " Corrupt JPEG data: premature end of data segment)");
+    }
+
+    @Test
+    void decode_jpegWithDataAfterItsEnd_isAccepted() throws IOException {
+        byte[] full = jpeg();
+        byte[] padded = java.util.Arrays.copyOf(full, full.length + 3 * DataFiles.TAIL_BYTES);
+        java.util.Arrays.fill(padded, full.length, padded.length, (byte) 0x55);
+        assertThat(FaceImage.decode(padded, "padded.jpg"))
+                .isEqualTo(FaceImage.decode(full, "full.jpg"));
+        // The end marker is not in the last bytes: the load-time check decodes to tell.
+        assertThat(DataFiles.imageProblem(Files.write(dir.resolve("padded.jpg"), padded))).isEmpty();
+    }
+
+    @Test
+    void decode_pngOrGifWithoutItsEnd_isRefused() throws IOException {
+        FaceImage image = ramp(3, 8, 8);
+        for (String format : List.of("png", "gif")) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ImageIO.write(image.toBufferedImage(), format, out);
+            byte[] full = out.toByteArray();
+            assertThat(FaceImage.decode(full, "ok." + format).width()).isEqualTo(8);
+            byte[] cut = java.util.Arrays.copyOf(full, full.length - 1);
+            String expected =
+                    format.equals("png")
+                            ? "truncated image: the PNG file does not end with its IEND chunk"
+                            : "truncated image: the GIF file does not end with its trailer byte 3B";
+            assertThatThrownBy(() -> FaceImage.decode(cut, "cut." + format))
+                    .isInstanceOf(DatasetFormatException.class)
+                    .hasMessage("cut." + format + ": " + expected);
+            assertThat(DataFiles.imageProblem(Files.write(dir.resolve("cut." + format), cut)))
+                    .contains(expected);
+        }
     }
 }

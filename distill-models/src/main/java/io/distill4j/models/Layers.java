@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.distill4j.core.Checks;
+import io.distill4j.core.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -311,7 +312,7 @@ final class Layers {
             NDArray squares = x.square().reshape(batch, 1, channels, shape.get(2) * shape.get(3));
             Shape one = new Shape(1, 1);
             NDArray window = Pool.avgPool2d(squares, window(), one, windowPadding(), false, true);
-            NDArray divisor = window.reshape(shape).mul(alpha).add(k).pow(beta);
+            NDArray divisor = Scalars.pow(Scalars.mul(window.reshape(shape), alpha).add(k), beta);
             return x.div(divisor);
         }
 

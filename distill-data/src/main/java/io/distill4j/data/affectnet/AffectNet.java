@@ -10,6 +10,7 @@ import io.distill4j.data.DatasetFormatException;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
+import io.distill4j.data.ImageStamps;
 import io.distill4j.data.Landmarks;
 import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -56,9 +58,18 @@ import java.util.SplittableRandom;
  *
  * <p>Bad records (a wrong number of fields, non-numeric values, a non-positive face box, a landmark
  * list that is not 68 points, an expression outside 0-10, a missing image file, and with {@link
- * Builder#optVerifyImages} an unreadable image) stop the load with an error naming the file and
- * line, or with {@link OnBadRecord#SKIP} are skipped and reported. An image that passes these
- * checks and still fails to decode later fails that read with an error naming its path.
+ * Builder#optVerifyImages} an unreadable or truncated image) stop the load with an error naming the
+ * file and line, or with {@link OnBadRecord#SKIP} are skipped and reported; under {@link
+ * OnBadRecord#SKIP} images are verified by default, so a truncated image is skipped at load rather
+ * than found in the middle of training. An image that passes these checks and still fails to
+ * decode, or decodes with damage ({@link FaceImage#decode}), fails that read with an error naming
+ * its path.
+ *
+ * <p>Provenance and re-reads: the file lists are hashed (SHA-256) while they are read, and each
+ * kept image is stamped with its size and time ({@link ImageStamps}; the stat that checks it
+ * exists, no extra file access); the stamps' digest is in {@link #provenance()}. Every re-read
+ * checks the file list's size and time, the row's image path and class, and the image's stamp and
+ * content against what was loaded, and fails naming the file if anything changed.
  */
 public final class AffectNet implements FaceDataSource {
 
@@ -260,9 +271,12 @@ public final class AffectNet implements FaceDataSource {
         }
 
         /**
-         * Sets whether each image's header is read at load time (slow for the full set: one file
-         * open per image), so unreadable images are found, and under {@link OnBadRecord#SKIP}
-         * skipped, at load; the default is false (images are only checked to exist).
+         * Sets whether each image's header and end are read at load time ({@link
+         * DataFiles#imageProblem}; slow for the full set: one file open per image), so unreadable
+         * and truncated images are found, and under {@link OnBadRecord#SKIP} skipped, at load;
+         * the default is true under {@link OnBadRecord#SKIP} and false under {@link
+         * OnBadRecord#FAIL} (images are then only checked to exist, and a bad one fails when it is
+         * read).
          *
          * @param verify whether to verify
          * @return this builder
@@ -318,7 +332,9 @@ public final class AffectNet implements FaceDataSource {
             this.root = b.root;
             this.seed = b.seed == null ? 42 : b.seed;
             this.validationFraction = b.validationFraction < 0 ? 0.1f : b.validationFraction;
-            this.verify = b.verifyImages != null && b.verifyImages;
+            this.verify = b.verifyImages != null
+                            ? b.verifyImages
+                            : b.onBadRecord == OnBadRecord.SKIP;
             this.report =
                     LoadReport.builder(b.onBadRecord == null ? OnBadRecord.FAIL : b.onBadRecord);
         }
@@ -370,6 +386,11 @@ public final class AffectNet implements FaceDataSource {
             provenance.put("validation file", validation.toString());
             provenance.put("validation file sha256", DataFiles.hex(validationDigest));
             provenance.put("image folder", imageFolder.toString());
+            provenance.put("training images", Integer.toString(train.stamps.count()));
+            provenance.put("training images stamp sha256", train.stamps.hex());
+            provenance.put("validation images", Integer.toString(test.stamps.count()));
+            provenance.put("validation images stamp sha256", test.stamps.hex());
+            provenance.put("bad records skipped", Integer.toString(report.skippedCount()));
             provenance.put("seed", Long.toString(seed));
             provenance.put("validation fraction", Float.toString(validationFraction));
             return new AffectNet(
@@ -380,7 +401,8 @@ public final class AffectNet implements FaceDataSource {
         }
 
         private Table read(Path file, Usage usage, MessageDigest digest) throws IOException {
-            Table table = new Table(file);
+            Table table = new Table(file, ImageStamps.stat(file).orElseThrow(
+                    () -> new FileNotFoundException(file + " disappeared while loading")));
             String name = file.toString();
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest);
                     CsvReader r = new CsvReader(in, name, 1 << 20)) {
@@ -393,15 +415,18 @@ public final class AffectNet implements FaceDataSource {
                     try {
                         Row row = parseRow(r, columns, name);
                         Path image = imageFolder.resolve(row.path());
+                        // One stat per image, which also stamps it (size, time) for later reads.
+                        Optional<ImageStamps.Stamp> stamp = ImageStamps.stat(image);
+                        if (stamp.isEmpty()) {
+                            throw new DatasetFormatException(
+                                    name, r.line(), "image file not found: " + image);
+                        }
                         if (verify) {
-                            java.util.Optional<String> problem = DataFiles.imageProblem(image);
+                            Optional<String> problem = DataFiles.imageProblem(image);
                             if (problem.isPresent()) {
                                 throw new DatasetFormatException(
                                         name, r.line(), problem.get() + ": " + image);
                             }
-                        } else if (!Files.isRegularFile(image)) {
-                            throw new DatasetFormatException(
-                                    name, r.line(), "image file not found: " + image);
                         }
                         if (row.expression() >= NUM_CLASSES) {
                             report.exclude(
@@ -411,7 +436,7 @@ public final class AffectNet implements FaceDataSource {
                                             row.expression(), CODE_NAMES.get(row.expression())));
                             continue;
                         }
-                        table.add(r.offset(), r.line(), row.expression());
+                        table.add(r.offset(), r.line(), row.expression(), row.path(), stamp.get());
                     } catch (DatasetFormatException e) {
                         report.bad(e);
                     }
@@ -522,29 +547,37 @@ public final class AffectNet implements FaceDataSource {
         return xy;
     }
 
-    /** The kept rows of one file list: offsets, lines, classes. */
+    /** The kept rows of one file list: offsets, lines, classes, image paths' hashes, stamps. */
     private static final class Table {
 
         private final Path file;
+        private final ImageStamps.Stamp fileStamp;
+        private final ImageStamps.Recorder stamps = ImageStamps.recorder();
         private Columns columns;
         private long[] offsets = new long[1024];
         private int[] lines = new int[1024];
         private byte[] labels = new byte[1024];
+        private int[] paths = new int[1024];
         private int size;
+        private ImageStamps all;
 
-        Table(Path file) {
+        Table(Path file, ImageStamps.Stamp fileStamp) {
             this.file = file;
+            this.fileStamp = fileStamp;
         }
 
-        void add(long offset, long line, int label) {
+        void add(long offset, long line, int label, String path, ImageStamps.Stamp stamp) {
             if (size == offsets.length) {
                 offsets = Arrays.copyOf(offsets, size * 2);
                 lines = Arrays.copyOf(lines, size * 2);
                 labels = Arrays.copyOf(labels, size * 2);
+                paths = Arrays.copyOf(paths, size * 2);
             }
             offsets[size] = offset;
             lines[size] = (int) Math.min(Integer.MAX_VALUE, line);
             labels[size] = (byte) label;
+            paths[size] = path.hashCode();
+            stamps.add(path, stamp);
             size++;
         }
 
@@ -558,45 +591,66 @@ public final class AffectNet implements FaceDataSource {
             long[] o = new long[n];
             int[] l = new int[n];
             byte[] c = new byte[n];
+            int[] p = new int[n];
+            int[] rows = new int[n];
             int k = 0;
             for (int i = 0; i < size; i++) {
                 if (heldOut == null || heldOut[i] == want) {
                     o[k] = offsets[i];
                     l[k] = lines[i];
                     c[k] = labels[i];
+                    p[k] = paths[i];
+                    rows[k] = i;
                     k++;
                 }
             }
-            return new AffectSplit(usage, file, columns, imageFolder, o, l, c);
+            if (all == null) {
+                all = stamps.build();
+            }
+            return new AffectSplit(
+                    usage, file, fileStamp, columns, imageFolder, o, l, c, p, all.select(rows));
         }
+
     }
 
-    /** One split: rows re-read and images decoded on demand. */
+    /**
+     * One split: rows re-read and images decoded on demand, each checked against what was loaded
+     * (the file list's size and time, the row's image path and class, the image's stamp).
+     */
     private static final class AffectSplit implements FaceSplit {
 
         private final Usage usage;
         private final Path file;
+        private final ImageStamps.Stamp fileStamp;
         private final Columns columns;
         private final Path imageFolder;
         private final long[] offsets;
         private final int[] lines;
         private final byte[] labels;
+        private final int[] paths;
+        private final ImageStamps stamps;
 
         AffectSplit(
                 Usage usage,
                 Path file,
+                ImageStamps.Stamp fileStamp,
                 Columns columns,
                 Path imageFolder,
                 long[] offsets,
                 int[] lines,
-                byte[] labels) {
+                byte[] labels,
+                int[] paths,
+                ImageStamps stamps) {
             this.usage = usage;
             this.file = file;
+            this.fileStamp = fileStamp;
             this.columns = columns;
             this.imageFolder = imageFolder;
             this.offsets = offsets;
             this.lines = lines;
             this.labels = labels;
+            this.paths = paths;
+            this.stamps = stamps;
         }
 
         @Override
@@ -620,6 +674,17 @@ public final class AffectNet implements FaceDataSource {
         }
 
         private Row row(int i) throws IOException {
+            Optional<ImageStamps.Stamp> now = ImageStamps.stat(file);
+            if (now.isEmpty() || !now.get().equals(fileStamp)) {
+                throw new DatasetFormatException(
+                        file.toString(),
+                        lines[i],
+                        Checks.format(
+                                "the file list changed since the data set was loaded (now %s; at"
+                                        + " load %s); rerun to load it again",
+                                now.map(Object::toString).orElse("gone"),
+                                fileStamp));
+            }
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                     CsvReader r =
                             new CsvReader(
@@ -631,7 +696,14 @@ public final class AffectNet implements FaceDataSource {
                     throw new DatasetFormatException(
                             file.toString(), lines[i], "the row is gone: the file changed");
                 }
-                return parseRow(r, columns, file.toString());
+                Row row = parseRow(r, columns, file.toString());
+                if (row.path().hashCode() != paths[i] || row.expression() != labels[i]) {
+                    throw new DatasetFormatException(
+                            file.toString(),
+                            lines[i],
+                            "the row differs from the one loaded; rerun to load the file again");
+                }
+                return row;
             }
         }
 
@@ -639,7 +711,8 @@ public final class AffectNet implements FaceDataSource {
         public FaceImage image(int index) throws IOException {
             int i = FaceSplit.checkIndex(index, offsets.length);
             Row row = row(i);
-            FaceImage image = FaceImage.read(imageFolder.resolve(row.path()));
+            Path path = imageFolder.resolve(row.path());
+            FaceImage image = FaceImage.decode(stamps.read(i, path), path.toString());
             if (row.landmarks() != null) {
                 image = image.withLandmarks(Landmarks.of(row.landmarks()));
             }

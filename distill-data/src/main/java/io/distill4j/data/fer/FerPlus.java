@@ -54,6 +54,9 @@ import java.util.OptionalInt;
  * DatasetFormatException} naming the file and line, or, with {@link OnBadRecord#SKIP}, are skipped
  * (both files' rows) and listed in the report. Files of different lengths always stop the load.
  *
+ * <p>Provenance: the SHA-256 of both files, computed on the bytes as the one pass reads them (no
+ * second read), the label mode and the number of bad records skipped.
+ *
  * <pre>{@code
  * FerPlus fer = FerPlus.builder().setRoot(Path.of("data/ferplus")).load();
  * FaceSplit train = fer.split(Usage.TRAIN);
@@ -414,9 +417,11 @@ public final class FerPlus implements FaceDataSource {
         FerPlus load() throws IOException {
             long start = System.nanoTime();
             MessageDigest digest = DataFiles.sha256();
+            MessageDigest imageDigest = DataFiles.sha256();
             long rows = 0;
-            try (CsvReader images =
-                            new CsvReader(Files.newInputStream(imageFile), imageName, 1 << 20);
+            try (InputStream imageStream =
+                            new DigestInputStream(Files.newInputStream(imageFile), imageDigest);
+                    CsvReader images = new CsvReader(imageStream, imageName, 1 << 20);
                     InputStream labelStream =
                             new DigestInputStream(Files.newInputStream(labelFile), digest);
                     CsvReader labels = new CsvReader(labelStream, labelName)) {
@@ -448,10 +453,12 @@ public final class FerPlus implements FaceDataSource {
             Map<String, String> provenance = new LinkedHashMap<>();
             provenance.put("dataset", "ferplus");
             provenance.put("image file", imageName);
+            provenance.put("image file sha256", DataFiles.hex(imageDigest));
             provenance.put("label file", labelName);
             provenance.put("label file sha256", DataFiles.hex(digest));
             provenance.put("label mode", mode.optionName());
             provenance.put("rows", Long.toString(rows));
+            provenance.put("bad records skipped", Integer.toString(report.skippedCount()));
             return new FerPlus(
                     Map.copyOf(splits),
                     report.build(),

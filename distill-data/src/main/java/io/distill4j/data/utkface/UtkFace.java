@@ -11,6 +11,7 @@ import io.distill4j.data.FaceAttribute;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
+import io.distill4j.data.ImageStamps;
 import io.distill4j.data.LoadReport;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.RecordIssue;
@@ -48,7 +49,14 @@ import java.util.stream.Stream;
  * of the real set are repaired, kept and listed in {@link LoadReport#repaired()}; any other bad
  * name, or an unreadable image, fails the load or, with {@link OnBadRecord#SKIP}, is skipped and
  * reported. Images are decoded when read, never held; the splits' {@link FaceSplit#imageShape()}
- * is the first image's size, in RGB.
+ * is the first image's size, in RGB. A truncated or damaged image is never decoded into a partly
+ * blank face ({@link FaceImage#decode}): under {@link OnBadRecord#SKIP} every image's header and
+ * end are checked at load (by default) and bad ones skipped; otherwise the read fails naming it.
+ *
+ * <p>Provenance and re-reads: each image is stamped with its size and time while the folder is
+ * walked ({@link ImageStamps}; no extra file access), the stamps' digest is in {@link
+ * #provenance()}, and every read checks the image against its stamp, failing with its path if it
+ * changed since the load.
  *
  * <p>No official split exists, so the adapter makes one: within each stratum (gender x age decade,
  * ages 80 and over together), images are sorted by path, shuffled with a generator seeded by {@code
@@ -185,8 +193,8 @@ public final class UtkFace implements FaceDataSource {
                 splits.get(Usage.TEST).size());
     }
 
-    /** One image's labels. */
-    private record Entry(Path file, String relative, int age, int gender) {}
+    /** One image's labels and stamp. */
+    private record Entry(Path file, String relative, int age, int gender, ImageStamps.Stamp stamp) {}
 
     /** Configures and loads {@link UtkFace}. */
     public static final class Builder {
@@ -385,9 +393,21 @@ public final class UtkFace implements FaceDataSource {
                 throw new FileNotFoundException(
                         Checks.format("utkface root %s is not a folder", root));
             }
+            // The walk's own attributes give every file's stamp (size, time): no extra stat.
+            Map<Path, ImageStamps.Stamp> stamps = new HashMap<>();
             List<Path> files;
-            try (Stream<Path> walk = Files.walk(root, 4)) {
-                files = walk.filter(Files::isRegularFile).sorted().toList();
+            try (Stream<Path> walk =
+                    Files.find(
+                            root,
+                            4,
+                            (path, attributes) -> {
+                                if (!attributes.isRegularFile()) {
+                                    return false;
+                                }
+                                stamps.put(path, ImageStamps.of(attributes));
+                                return true;
+                            })) {
+                files = walk.sorted().toList();
             }
             List<Entry> entries = new ArrayList<>();
             int jpgs = 0;
@@ -402,7 +422,7 @@ public final class UtkFace implements FaceDataSource {
                     continue;
                 }
                 jpgs++;
-                Entry entry = parse(file, name);
+                Entry entry = parse(file, name, stamps.get(file));
                 if (entry != null) {
                     entries.add(entry);
                 }
@@ -464,7 +484,13 @@ public final class UtkFace implements FaceDataSource {
             provenance.put("seed", Long.toString(seed));
             provenance.put("split file", splitFile + " (" + splitSource + ")");
             provenance.put("split file sha256", sha256(splitFile));
+            provenance.put("validation fraction", Float.toString(validation));
+            provenance.put("test fraction", Float.toString(test));
             provenance.put("images", Integer.toString(entries.size()));
+            ImageStamps.Recorder all = ImageStamps.recorder();
+            entries.forEach(e -> all.add(e.relative(), e.stamp()));
+            provenance.put("images stamp sha256", all.hex());
+            provenance.put("bad records skipped", Integer.toString(report.skippedCount()));
             return new UtkFace(
                     attribute,
                     Collections.unmodifiableMap(splits),
@@ -483,7 +509,8 @@ public final class UtkFace implements FaceDataSource {
             return root.relativize(file).toString().replace('\\', '/');
         }
 
-        private Entry parse(Path file, String name) throws DatasetFormatException {
+        private Entry parse(Path file, String name, ImageStamps.Stamp stamp)
+                throws DatasetFormatException {
             UtkFaceName parsed;
             try {
                 parsed = UtkFaceName.parse(name);
@@ -503,7 +530,7 @@ public final class UtkFace implements FaceDataSource {
             for (String repair : parsed.repairs()) {
                 report.repaired(new RecordIssue(file.toString(), 0, repair));
             }
-            return new Entry(file, relative(file), parsed.age(), parsed.gender());
+            return new Entry(file, relative(file), parsed.age(), parsed.gender(), stamp);
         }
 
         private Map<String, Usage> makeSplit(List<Entry> entries) {
@@ -675,6 +702,7 @@ public final class UtkFace implements FaceDataSource {
         private final String[] names;
         private final int[] ages;
         private final int[] genders;
+        private final ImageStamps stamps;
 
         UtkSplit(
                 Usage usage, Task task, FaceAttribute attribute, Shape shape, List<Entry> entries) {
@@ -687,13 +715,16 @@ public final class UtkFace implements FaceDataSource {
             names = new String[n];
             ages = new int[n];
             genders = new int[n];
+            ImageStamps.Recorder recorder = ImageStamps.recorder();
             for (int i = 0; i < n; i++) {
                 Entry e = entries.get(i);
                 files[i] = e.file();
                 names[i] = e.relative();
                 ages[i] = e.age();
                 genders[i] = e.gender();
+                recorder.add(e.relative(), e.stamp());
             }
+            stamps = recorder.build();
         }
 
         @Override
@@ -718,7 +749,8 @@ public final class UtkFace implements FaceDataSource {
 
         @Override
         public FaceImage image(int index) throws IOException {
-            return FaceImage.read(files[FaceSplit.checkIndex(index, files.length)]);
+            int i = FaceSplit.checkIndex(index, files.length);
+            return FaceImage.decode(stamps.read(i, files[i]), files[i].toString());
         }
 
         @Override

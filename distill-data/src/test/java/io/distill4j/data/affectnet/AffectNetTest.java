@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -262,5 +264,143 @@ final class AffectNetTest {
                                 + ", but "
                                 + lists().resolve("training.csv")
                                 + " was not found");
+    }
+
+    /** Dates a file back, as files unpacked from an archive are, so a later write moves its time. */
+    private static void unpacked(Path file) throws IOException {
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1_500_000_000_000L));
+    }
+
+    /** Flips one byte in place: same size, new content. */
+    private static void changeOneByte(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    private void unpackAll() throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                unpacked(file);
+            }
+        }
+    }
+
+    @Test
+    void provenance_oneByteOfAnyInputFile_changesIt() throws IOException {
+        writeLists(List.of());
+        unpackAll();
+        Map<String, String> before = AffectNet.builder().setRoot(root).load().provenance();
+        assertThat(AffectNet.builder().setRoot(root).load().provenance()).isEqualTo(before);
+        Path training = lists().resolve(AffectNet.TRAINING_FILE);
+        Path validation = lists().resolve(AffectNet.VALIDATION_FILE);
+        // A valence digit in each file list ("0.25" -> "0.24"), then one byte of two images.
+        List<Path> inputs =
+                List.of(training, validation, images().resolve("1/img_1.png"), images().resolve("1/img_100.png"));
+        List<Long> positions =
+                List.of(
+                        (long) Files.readString(training).indexOf("0.25") + 3,
+                        (long) Files.readString(validation).indexOf("0.1,0.2") + 2,
+                        200L,
+                        200L);
+        Map<String, String> previous = before;
+        for (int i = 0; i < inputs.size(); i++) {
+            changeOneByte(inputs.get(i), positions.get(i));
+            Map<String, String> now = AffectNet.builder().setRoot(root).load().provenance();
+            assertThat(now).as(inputs.get(i).toString()).isNotEqualTo(previous);
+            previous = now;
+        }
+    }
+
+    @Test
+    void image_changedAfterLoad_failsNamingIt() throws IOException {
+        writeLists(List.of());
+        unpackAll();
+        AffectNet net = AffectNet.builder().setRoot(root).optValidationFraction(0f).load();
+        FaceSplit train = net.split(Usage.TRAIN);
+        train.image(1);
+        Path image = images().resolve("1/img_1.png");
+        var loaded = io.distill4j.data.ImageStamps.stat(image).orElseThrow();
+        changeOneByte(image, 200);
+        var now = io.distill4j.data.ImageStamps.stat(image).orElseThrow();
+        assertThatThrownBy(() -> train.image(1))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        image
+                                + ": the image changed since the data set was loaded (now "
+                                + now
+                                + "; at load "
+                                + loaded
+                                + "); rerun to load the data set again");
+    }
+
+    @Test
+    void image_sameSizeAndTimeButNewContent_caughtByTheChecksumOfTheFirstRead()
+            throws IOException {
+        writeLists(List.of());
+        unpackAll();
+        FaceSplit train =
+                AffectNet.builder().setRoot(root).optValidationFraction(0f).load().split(Usage.TRAIN);
+        train.image(1);
+        Path image = images().resolve("1/img_1.png");
+        FileTime time = Files.getLastModifiedTime(image);
+        changeOneByte(image, 200);
+        Files.setLastModifiedTime(image, time);
+        assertThatThrownBy(() -> train.image(1))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        image
+                                + ": the image's content changed since this run first read it,"
+                                + " though its size and time did not; rerun to load the data set"
+                                + " again");
+    }
+
+    @Test
+    void image_fileListChangedAfterLoad_failsNamingItAndTheLine() throws IOException {
+        writeLists(List.of());
+        unpackAll();
+        FaceSplit train =
+                AffectNet.builder().setRoot(root).optValidationFraction(0f).load().split(Usage.TRAIN);
+        Path training = lists().resolve(AffectNet.TRAINING_FILE);
+        var loaded = io.distill4j.data.ImageStamps.stat(training).orElseThrow();
+        Files.writeString(
+                training, Files.readString(training).replace("0/img_0.png", "0/img_3.png"));
+        var now = io.distill4j.data.ImageStamps.stat(training).orElseThrow();
+        assertThatThrownBy(() -> train.image(0))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        training
+                                + " line 2: the file list changed since the data set was loaded"
+                                + " (now "
+                                + now
+                                + "; at load "
+                                + loaded
+                                + "); rerun to load it again");
+    }
+
+    @Test
+    void load_skip_truncatedImageIsSkippedAtLoadNotDecodedHalfBlank() throws IOException {
+        writeLists(List.of());
+        Path image = images().resolve("1/img_1.png");
+        byte[] bytes = Files.readAllBytes(image);
+        Files.write(image, java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        String training = lists().resolve(AffectNet.TRAINING_FILE).toString();
+        AffectNet net = AffectNet.builder().setRoot(root).optOnBadRecord(OnBadRecord.SKIP).load();
+        assertThat(net.report().skipped())
+                .extracting(Object::toString)
+                .containsExactly(
+                        training
+                                + " line 3: truncated image: the PNG file does not end with its"
+                                + " IEND chunk: "
+                                + image);
+        assertThat(net.provenance()).containsEntry("bad records skipped", "1");
+        AffectNet failing = AffectNet.builder().setRoot(root).optValidationFraction(0f).load();
+        assertThatThrownBy(() -> failing.split(Usage.TRAIN).image(1))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        image + ": truncated image: the PNG file does not end with its IEND chunk");
     }
 }

@@ -413,4 +413,34 @@ final class FerPlusTest {
         assertThatThrownBy(() -> FerLabelMode.parse("soft"))
                 .hasMessage("label mode must be majority or probability, was 'soft'");
     }
+
+    @Test
+    void provenance_oneByteOfEitherFile_changesIt() throws IOException {
+        write("\n", false, false, true);
+        Map<String, String> before = FerPlus.builder().setRoot(dir).load().provenance();
+        assertThat(FerPlus.builder().setRoot(dir).load().provenance()).isEqualTo(before);
+
+        // One pixel digit of the last row: "...,PrivateTest" keeps its shape.
+        Path images = dir.resolve(FerPlus.IMAGE_FILE);
+        String text = java.nio.file.Files.readString(images);
+        int digit = text.lastIndexOf(",PrivateTest") - 1;
+        char c = text.charAt(digit);
+        java.nio.file.Files.writeString(
+                images, text.substring(0, digit) + (c == '1' ? '2' : '1') + text.substring(digit + 1));
+        Map<String, String> imageChanged = FerPlus.builder().setRoot(dir).load().provenance();
+        assertThat(imageChanged.get("image file sha256"))
+                .isNotEqualTo(before.get("image file sha256"));
+        assertThat(imageChanged.get("label file sha256")).isEqualTo(before.get("label file sha256"));
+
+        // One letter of an image name in the label file.
+        Path labels = dir.resolve(FerPlus.LABEL_FILE);
+        java.nio.file.Files.writeString(
+                labels,
+                java.nio.file.Files.readString(labels).replace("fer0000011.png", "fer0000011.pnG"));
+        Map<String, String> labelChanged = FerPlus.builder().setRoot(dir).load().provenance();
+        assertThat(labelChanged.get("label file sha256"))
+                .isNotEqualTo(imageChanged.get("label file sha256"));
+        assertThat(labelChanged.get("image file sha256"))
+                .isEqualTo(imageChanged.get("image file sha256"));
+    }
 }

@@ -149,4 +149,21 @@ final class SyntheticFacesTest {
         assertThatThrownBy(() -> SyntheticFace.sample(1).render(8))
                 .hasMessage("size must be in [16, 1024], was 8");
     }
+
+    @Test
+    void provenance_everyBuilderOption_changesIt() {
+        java.util.Map<String, String> base =
+                SyntheticFaces.builder().optSizes(10, 2, 2).build().provenance();
+        assertThat(SyntheticFaces.builder().optSizes(10, 2, 2).build().provenance()).isEqualTo(base);
+        assertThat(
+                        java.util.List.of(
+                                SyntheticFaces.builder().optSizes(10, 2, 2).optSeed(7).build(),
+                                SyntheticFaces.builder()
+                                        .optSizes(10, 2, 2)
+                                        .optAttribute(FaceAttribute.GENDER)
+                                        .build(),
+                                SyntheticFaces.builder().optSizes(10, 2, 2).optImageSize(64).build(),
+                                SyntheticFaces.builder().optSizes(10, 2, 3).build()))
+                .allSatisfy(other -> assertThat(other.provenance()).isNotEqualTo(base));
+    }
 }

@@ -10,6 +10,7 @@ import io.distill4j.data.DatasetFormatException;
 import io.distill4j.data.FaceAttribute;
 import io.distill4j.data.FaceImage;
 import io.distill4j.data.FaceSplit;
+import io.distill4j.data.ImageStamps;
 import io.distill4j.data.OnBadRecord;
 import io.distill4j.data.RecordIssue;
 import io.distill4j.data.synthetic.UtkFaceWriter;
@@ -19,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -242,5 +245,111 @@ final class UtkFaceTest {
                 .hasMessage("attribute must be age or gender for utkface, was expression");
         assertThatThrownBy(() -> UtkFace.builder().optFractions(0.6f, 0.5f))
                 .hasMessage("validation + test fractions must be < 1, were 0.6 + 0.5");
+    }
+
+    /** Dates every file back, as files unpacked from an archive are. */
+    private void unpacked() throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(1_500_000_000_000L));
+            }
+        }
+    }
+
+    private static void changeOneByte(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    @Test
+    void provenance_oneByteOfAnImageOrTheSplitFile_changesIt() throws IOException {
+        List<Path> files = writeFaces(30);
+        UtkFace.builder().setRoot(root).load(); // writes the split file
+        unpacked();
+        Map<String, String> before = UtkFace.builder().setRoot(root).load().provenance();
+        assertThat(UtkFace.builder().setRoot(root).load().provenance()).isEqualTo(before);
+
+        changeOneByte(files.get(7), 100);
+        Map<String, String> image = UtkFace.builder().setRoot(root).load().provenance();
+        assertThat(image.get("images stamp sha256")).isNotEqualTo(before.get("images stamp sha256"));
+
+        Path split = root.resolve(UtkFace.defaultSplitFileName(42));
+        changeOneByte(split, Files.readString(split).indexOf("stratified"));
+        Map<String, String> splitChanged = UtkFace.builder().setRoot(root).load().provenance();
+        assertThat(splitChanged.get("split file sha256"))
+                .isNotEqualTo(image.get("split file sha256"));
+    }
+
+    @Test
+    void image_changedAfterLoad_failsNamingIt() throws IOException {
+        writeFaces(10);
+        unpacked();
+        FaceSplit train =
+                UtkFace.builder().setRoot(root).optFractions(0f, 0f).load().split(Usage.TRAIN);
+        Path file = root.resolve("UTKFace").resolve(train.describe(3).substring("UTKFace/".length()));
+        var loaded = ImageStamps.stat(file).orElseThrow();
+        Files.write(file, Files.readAllBytes(file), java.nio.file.StandardOpenOption.APPEND);
+        var now = ImageStamps.stat(file).orElseThrow();
+        assertThatThrownBy(() -> train.image(3))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        file
+                                + ": the image changed since the data set was loaded (now "
+                                + now
+                                + "; at load "
+                                + loaded
+                                + "); rerun to load the data set again");
+    }
+
+    @Test
+    void truncatedJpeg_skippedAtLoadUnderSkip_refusedWhenReadUnderFail() throws IOException {
+        List<Path> files = writeFaces(12);
+        Path cut = files.get(5);
+        byte[] bytes = Files.readAllBytes(cut);
+        // Cut in the middle of the compressed image data, after the start-of-scan marker: what
+        // javax.imageio would decode "successfully" with its lower part grey.
+        int scan = 0;
+        while (!(bytes[scan] == (byte) 0xFF && bytes[scan + 1] == (byte) 0xDA)) {
+            scan++;
+        }
+        Files.write(cut, java.util.Arrays.copyOf(bytes, (scan + bytes.length) / 2));
+
+        UtkFace skipped =
+                UtkFace.builder()
+                        .setRoot(root)
+                        .optOnBadRecord(OnBadRecord.SKIP)
+                        .optSplitFile(root.resolve("skip-split.csv"))
+                        .load();
+        assertThat(skipped.report().skipped())
+                .containsExactly(
+                        new RecordIssue(
+                                cut.toString(),
+                                0,
+                                "truncated or damaged image, refused rather than read with blank"
+                                        + " parts (the decoder said: Truncated File - Missing EOI"
+                                        + " marker; Corrupt JPEG data: premature end of data"
+                                        + " segment)"));
+        assertThat(skipped.provenance()).containsEntry("bad records skipped", "1");
+
+        UtkFace failing = UtkFace.builder().setRoot(root).optFractions(0f, 0f).load();
+        FaceSplit train = failing.split(Usage.TRAIN);
+        int index = -1;
+        for (int i = 0; i < train.size(); i++) {
+            if (root.resolve(train.describe(i)).equals(cut)) {
+                index = i;
+            }
+        }
+        int at = index;
+        assertThatThrownBy(() -> train.image(at))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessage(
+                        cut
+                                + ": truncated or damaged image, refused rather than read with"
+                                + " blank parts (the decoder said: Truncated File - Missing EOI"
+                                + " marker; Corrupt JPEG data: premature end of data segment)");
     }
 }

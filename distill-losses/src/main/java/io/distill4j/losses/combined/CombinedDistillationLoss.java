@@ -9,6 +9,7 @@ import io.distill4j.core.DistillationInput;
 import io.distill4j.core.DistillationLoss;
 import io.distill4j.core.FeatureAdapter;
 import io.distill4j.core.LossTerms;
+import io.distill4j.core.Scalars;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,7 +143,7 @@ public final class CombinedDistillationLoss extends AbstractDistillationLoss {
         Map<String, NDArray> terms = new LinkedHashMap<>();
         NDArray total = null;
         for (Component c : components) {
-            NDArray value = c.loss().compute(input).total().mul(c.weight());
+            NDArray value = Scalars.mul(c.loss().compute(input).total(), c.weight());
             terms.put(c.name(), value);
             total = total == null ? value : total.add(value);
         }

@@ -7,6 +7,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationInput;
 import io.distill4j.core.LossTerms;
 import io.distill4j.core.OutputSpec;
+import io.distill4j.core.Scalars;
 import io.distill4j.core.TaskLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -99,8 +100,8 @@ public final class KdLogitsLoss extends AbstractDistillationLoss {
         }
         float t = config.temperature();
         float alpha = config.alpha();
-        NDArray ce = TaskLoss.crossEntropy(student, input.getTarget()).mul(1 - alpha);
-        NDArray kl = klDivergence(student, teacher, t).mul(alpha * t * t);
+        NDArray ce = Scalars.mul(TaskLoss.crossEntropy(student, input.getTarget()), 1 - alpha);
+        NDArray kl = Scalars.mul(klDivergence(student, teacher, t), alpha * t * t);
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("ce", ce);
         terms.put("kl", kl);
@@ -117,8 +118,8 @@ public final class KdLogitsLoss extends AbstractDistillationLoss {
      * @return the scalar divergence
      */
     public static NDArray klDivergence(NDArray student, NDArray teacher, float temperature) {
-        NDArray logStudent = student.div(temperature).logSoftmax(1);
-        NDArray logTeacher = teacher.stopGradient().div(temperature).logSoftmax(1);
+        NDArray logStudent = Scalars.div(student, temperature).logSoftmax(1);
+        NDArray logTeacher = Scalars.div(teacher.stopGradient(), temperature).logSoftmax(1);
         return logTeacher.exp().mul(logTeacher.sub(logStudent)).sum(new int[] {1}).mean();
     }
 

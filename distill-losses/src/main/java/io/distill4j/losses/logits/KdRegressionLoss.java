@@ -8,6 +8,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationInput;
 import io.distill4j.core.LossTerms;
 import io.distill4j.core.OutputSpec;
+import io.distill4j.core.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -100,8 +101,8 @@ public final class KdRegressionLoss extends AbstractDistillationLoss {
         NDArray t = teacher.stopGradient().reshape(batch).toType(s.getDataType(), false);
         NDArray y = target.reshape(batch).toType(s.getDataType(), false);
         float alpha = config.alpha();
-        NDArray task = error(s.sub(y)).mul(1 - alpha);
-        NDArray distill = error(s.sub(t)).mul(alpha);
+        NDArray task = Scalars.mul(error(s.sub(y)), 1 - alpha);
+        NDArray distill = Scalars.mul(error(s.sub(t)), alpha);
         Map<String, NDArray> terms = new LinkedHashMap<>();
         terms.put("task", task);
         terms.put("teacher", distill);

@@ -11,6 +11,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationInput;
 import io.distill4j.core.LossTerms;
 import io.distill4j.core.OutputSpec;
+import io.distill4j.core.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -213,7 +214,7 @@ public final class TripletLoss extends AbstractDistillationLoss {
         NDArray active = count.gt(0).toType(type, false);
         NDArray weights;
         if (config.mining() == Mining.ALL) {
-            weights = candidate.div(count.maximum(1).reshape(batch, 1));
+            weights = candidate.div(Scalars.maximum(count, 1).reshape(batch, 1));
         } else {
             NDArray infinity = d.getManager().full(d.getShape(), Float.POSITIVE_INFINITY, type);
             NDArray hardest = NDArrays.where(candidates, d, infinity).argMin(1);
@@ -227,11 +228,11 @@ public final class TripletLoss extends AbstractDistillationLoss {
             }
             weights = chosen.oneHot((int) batch, type).mul(active.reshape(batch, 1));
         }
-        return hinge.mul(weights).sum().div(active.sum().maximum(1));
+        return hinge.mul(weights).sum().div(Scalars.maximum(active.sum(), 1));
     }
 
     private static NDArray normalize(NDArray x) {
-        return x.div(x.norm(2, new int[] {1}, true).maximum(NORMALIZE_EPSILON));
+        return x.div(Scalars.maximum(x.norm(2, new int[] {1}, true), NORMALIZE_EPSILON));
     }
 
     /** Distances of {@code a[i]} to {@code b[i]}: {@code (B)}. */
@@ -269,11 +270,11 @@ public final class TripletLoss extends AbstractDistillationLoss {
         // float32), so it is clamped at 0.
         NDArray aa = a.square().sum(new int[] {1}, true);
         NDArray bb = b.square().sum(new int[] {1}, true).transpose();
-        return aa.add(bb).sub(a.matMul(b.transpose()).mul(2)).maximum(0);
+        return Scalars.maximum(aa.add(bb).sub(Scalars.mul(a.matMul(b.transpose()), 2)), 0);
     }
 
     private static NDArray unit(NDArray x) {
-        return x.div(x.norm(2, new int[] {1}, true).maximum(COSINE_EPSILON));
+        return x.div(Scalars.maximum(x.norm(2, new int[] {1}, true), COSINE_EPSILON));
     }
 
     /** {@inheritDoc} */

@@ -14,6 +14,7 @@ final class Commands {
                 new TrainTeacherCommand(),
                 new DistillCommand(),
                 new EvaluateCommand(),
+                new ReportCommand(),
                 new StatsCommand(),
                 new ShowCommand(),
                 new GenerateCommand(),

@@ -1,11 +1,15 @@
 package io.distill4j.examples.cli;
 
+import io.distill4j.core.Checks;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.examples.experiment.Comparison;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +40,26 @@ public final class CompareCommand extends ExperimentCommand {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        GivenOptions given = GivenOptions.of(spec);
+        int times = given.occurrences("--strategies");
+        if (times > 1) {
+            throw new UserException(
+                    Checks.format(
+                            "--strategies was given %d times; give it once, with every strategy in"
+                                    + " one comma-separated list",
+                            times));
+        }
+        Set<String> seen = new HashSet<>();
+        for (String s : strategies) {
+            String name = s.trim().toLowerCase(Locale.ROOT);
+            if (!seen.add(name)) {
+                throw new UserException(
+                        Checks.format(
+                                "--strategies lists %s twice (%s); give each strategy once",
+                                name, String.join(",", strategies)));
+            }
+        }
+        checkOptions(strategies);
         FaceDataSource source = data.open();
         Path out = out("compare");
         Comparison comparison = experiment(source, strategies, out).run();

@@ -23,10 +23,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * A run described by a JSON file: one key per long option name without dashes ({@code
  * "dataset": "ferplus"}, {@code "epochs": 30}, {@code "weights": "kd+triplet=1,0.5"}; several
  * map entries are joined by {@code ;}). Values in the file are defaults; options on the command
- * line win. Every run writes the complete, effective configuration as {@code config.json} beside
- * its results, so {@code distill <command> --config <out>/config.json} repeats it exactly.
+ * line win. A key in the file counts as given, as on the command line: an option that would have
+ * no effect (say {@code warmup} with the cosine schedule) is refused. Every run writes its
+ * effective configuration, every option that takes effect, as {@code config.json} beside its
+ * results, so {@code distill <command> --config <out>/config.json} repeats it exactly.
  */
-final class ConfigFile implements CommandLine.IDefaultValueProvider {
+final class ConfigFile implements CommandLine.IDefaultValueProvider, GivenOptions.UserValues {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final java.util.Set<String> NOT_SAVED =
@@ -97,6 +99,14 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
 
     /** {@inheritDoc} */
     @Override
+    public java.util.Optional<String> source(String key) {
+        return values.containsKey(key)
+                ? java.util.Optional.of(file.toString())
+                : java.util.Optional.empty();
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public String defaultValue(ArgSpec argSpec) {
         if (argSpec instanceof OptionSpec option) {
             return values.get(option.longestName().replaceFirst("^--", ""));
@@ -104,13 +114,27 @@ final class ConfigFile implements CommandLine.IDefaultValueProvider {
         return null;
     }
 
-    /** Writes every option's effective value. */
-    static void save(CommandSpec spec, Path out) throws IOException {
+    /**
+     * Writes the effective value of every option that takes effect.
+     *
+     * @param spec the command
+     * @param out the folder to write {@code config.json} in
+     * @param rules the options' rules: those not used are left out (a replay would refuse them)
+     * @throws IOException if writing fails
+     */
+    static void save(CommandSpec spec, Path out, java.util.List<OptionRule> rules)
+            throws IOException {
+        java.util.Set<String> unused = new java.util.HashSet<>();
+        for (OptionRule rule : rules) {
+            if (!rule.used()) {
+                unused.add(rule.option());
+            }
+        }
         Map<String, Object> config = new TreeMap<>();
         for (OptionSpec option : spec.options()) {
             String key = option.longestName().replaceFirst("^--", "");
             Object value = option.getValue();
-            if (NOT_SAVED.contains(key) || value == null) {
+            if (NOT_SAVED.contains(key) || value == null || unused.contains(option.longestName())) {
                 continue;
             }
             if (value instanceof Map<?, ?> map) {

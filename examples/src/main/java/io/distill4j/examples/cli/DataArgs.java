@@ -6,6 +6,7 @@ import io.distill4j.data.DataSources;
 import io.distill4j.data.FaceAttribute;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.data.OnBadRecord;
+import io.distill4j.data.RecordIssue;
 import io.distill4j.data.fer.FerLabelMode;
 import io.distill4j.data.occlusion.Occlusion;
 import io.distill4j.data.occlusion.Occlusions;
@@ -13,9 +14,12 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that choose and open a data set, shared by every command that reads data. */
 public final class DataArgs {
@@ -73,6 +77,9 @@ public final class DataArgs {
     @Option(names = "--split-file", description = "UTKFace split file to read or write")
     Path splitFile;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** Creates the options (picocli fills them). */
     public DataArgs() {}
 
@@ -92,13 +99,8 @@ public final class DataArgs {
      * @throws IOException if reading fails
      */
     public FaceDataSource open() throws IOException {
-        String name = dataset.trim().toLowerCase(Locale.ROOT);
-        if (!DataSources.NAMES.contains(name)) {
-            throw new UserException(
-                    Checks.format(
-                            "unknown --dataset '%s'; use one of %s",
-                            dataset, String.join(", ", DataSources.NAMES)));
-        }
+        String name = name();
+        GivenOptions.of(command).check(rules());
         Path folder = root;
         if (!name.equals("synthetic")) {
             if (folder == null) {
@@ -129,11 +131,69 @@ public final class DataArgs {
         if (splitFile != null) {
             options = options.withSplitFile(splitFile);
         }
+        FaceDataSource source;
         try {
-            return DataSources.open(name, folder, options);
+            source = DataSources.open(name, folder, options);
         } catch (FileNotFoundException e) {
             throw new UserException(e.getMessage() + " (is --root the right folder?)", e);
         }
+        List<RecordIssue> skipped = source.report().skipped();
+        if (!skipped.isEmpty()) {
+            command.commandLine()
+                    .getErr()
+                    .println(
+                            Checks.format(
+                                    "data: skipped %d bad record(s) or image(s) (--on-bad-record"
+                                            + " skip; distill stats lists them); first: %s",
+                                    skipped.size(),
+                                    skipped.get(0)));
+        }
+        return source;
+    }
+
+    /** Returns the data set's name, checked. */
+    private String name() {
+        String name = dataset.trim().toLowerCase(Locale.ROOT);
+        if (!DataSources.NAMES.contains(name)) {
+            throw new UserException(
+                    Checks.format(
+                            "unknown --dataset '%s'; use one of %s",
+                            dataset, String.join(", ", DataSources.NAMES)));
+        }
+        return name;
+    }
+
+    /**
+     * Returns whether each data option takes effect with the chosen data set: an option given
+     * but not used is refused, and left out of {@code config.json}.
+     *
+     * @return the rules
+     */
+    List<OptionRule> rules() {
+        String name = name();
+        String is = "but the data set is " + name;
+        return List.of(
+                new OptionRule(
+                        "--label-mode",
+                        name.equals("ferplus"),
+                        "is only used by --dataset ferplus, " + is),
+                new OptionRule(
+                        "--synthetic-size",
+                        name.equals("synthetic"),
+                        "is only used by --dataset synthetic, " + is),
+                new OptionRule(
+                        "--data-seed",
+                        !name.equals("ferplus"),
+                        "is not used by --dataset ferplus, whose splits are fixed (Training,"
+                                + " PublicTest, PrivateTest)"),
+                new OptionRule(
+                        "--split-file",
+                        name.equals("utkface"),
+                        "is only used by --dataset utkface, " + is),
+                new OptionRule(
+                        "--root",
+                        !name.equals("synthetic"),
+                        "is not used by --dataset synthetic, whose faces are generated in memory"));
     }
 
     /**

@@ -6,10 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
@@ -36,20 +42,28 @@ public final class DemoCommand implements Callable<Integer> {
     /** Training faces generated; validation and test get a tenth each. */
     static final int FACES = 4000;
 
-    /** The demo's settings, ahead of the user's own options (which win). */
-    static final List<String> DEMO =
-            List.of(
-                    "compare",
-                    "--dataset", "ferplus",
-                    "--root", DATA.toString(),
-                    "--occlusion", "vr-headset",
-                    "--model", "small-cnn",
-                    "--model-option", "widths=16,32,64,128",
-                    "--teacher-epochs", "10",
-                    "--epochs", "8",
-                    "--batch-size", "64",
-                    "--lr", "0.001",
-                    "--out", "runs/demo");
+    /**
+     * The demo's settings, by option name without dashes: defaults under the user's own options
+     * and {@code --config} file, which win. Being defaults, they are never "given": an option
+     * that the user's choices make useless (the demo's {@code --root} with {@code --dataset
+     * synthetic}) is not refused.
+     */
+    static final Map<String, String> DEMO = demo();
+
+    private static Map<String, String> demo() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dataset", "ferplus");
+        m.put("root", DATA.toString());
+        m.put("occlusion", "vr-headset");
+        m.put("model", "small-cnn");
+        m.put("model-option", "widths=16,32,64,128");
+        m.put("teacher-epochs", "10");
+        m.put("epochs", "8");
+        m.put("batch-size", "64");
+        m.put("lr", "0.001");
+        m.put("out", "runs/demo");
+        return Collections.unmodifiableMap(m);
+    }
 
     @Unmatched List<String> rest = new ArrayList<>();
 
@@ -80,9 +94,40 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new UncheckedIOException("cannot write the demo's faces to " + DATA, e);
             }
         }
-        List<String> args = new ArrayList<>(DEMO);
+        List<String> args = new ArrayList<>(List.of("compare"));
         args.addAll(rest);
         CommandLine root = spec.root().commandLine();
-        return root.execute(args.toArray(new String[0]));
+        CommandLine.IDefaultValueProvider previous = root.getDefaultValueProvider();
+        root.setDefaultValueProvider(new DemoDefaults(previous));
+        try {
+            return root.execute(args.toArray(new String[0]));
+        } finally {
+            root.setDefaultValueProvider(previous);
+        }
+    }
+
+    /** The user's config file first, then the demo's settings. */
+    private static final class DemoDefaults
+            implements CommandLine.IDefaultValueProvider, GivenOptions.UserValues {
+
+        private final CommandLine.IDefaultValueProvider user;
+
+        DemoDefaults(CommandLine.IDefaultValueProvider user) {
+            this.user = user;
+        }
+
+        @Override
+        public String defaultValue(ArgSpec argSpec) throws Exception {
+            String value = user == null ? null : user.defaultValue(argSpec);
+            if (value == null && argSpec instanceof OptionSpec option) {
+                value = DEMO.get(option.longestName().replaceFirst("^--", ""));
+            }
+            return value;
+        }
+
+        @Override
+        public Optional<String> source(String key) {
+            return user instanceof GivenOptions.UserValues u ? u.source(key) : Optional.empty();
+        }
     }
 }

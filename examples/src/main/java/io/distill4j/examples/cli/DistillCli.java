@@ -1,5 +1,6 @@
 package io.distill4j.examples.cli;
 
+import io.distill4j.data.DatasetFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -13,8 +14,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * The {@code distill} command: knowledge distillation under drastic face occlusion.
  *
- * <p>Exit status: 0 on success, 2 for bad input (one line saying what to do), 1 for an internal
- * error.
+ * <p>Exit status: 0 on success, 2 for bad input (one line saying what to do: a bad option, a
+ * missing file, a bad record or image with its file and line), 1 for an internal error.
  */
 @Command(
         name = "distill",
@@ -93,8 +94,8 @@ public final class DistillCli implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // Help fills the terminal's width (80 columns when it cannot be read).
         cli.setUsageHelpAutoWidth(true);
-        // Later options win, so that demo's settings can be overridden by the user's.
-        cli.setOverwrittenOptionsAllowed(true);
+        // An option given twice is an error (demo's own settings are defaults, not options).
+        cli.setOverwrittenOptionsAllowed(false);
         return cli;
     }
 
@@ -128,6 +129,13 @@ public final class DistillCli implements Runnable {
             PrintWriter err = cmd.getErr();
             boolean user = isUserError(ex);
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            DatasetFormatException data = dataError(ex);
+            if (data != null) {
+                // A bad record or image, wherever it surfaced (loading, or a batch in training):
+                // its file, line and problem.
+                user = true;
+                message = data.getMessage();
+            }
             if (ex instanceof NoSuchFileException) {
                 message = "no such file or folder: " + message;
             }
@@ -141,6 +149,18 @@ public final class DistillCli implements Runnable {
             }
             err.flush();
             return user ? USAGE : 1;
+        }
+
+        private static DatasetFormatException dataError(Throwable ex) {
+            for (Throwable t = ex; t != null; t = t.getCause()) {
+                if (t instanceof DatasetFormatException d) {
+                    return d;
+                }
+                if (t.getCause() == t) {
+                    break;
+                }
+            }
+            return null;
         }
 
         private static boolean isUserError(Throwable ex) {

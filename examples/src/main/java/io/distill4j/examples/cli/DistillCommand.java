@@ -36,6 +36,7 @@ public final class DistillCommand extends ExperimentCommand {
                     "fusion combines two students: use distill compare --strategies"
                             + " kd,triplet,fusion");
         }
+        checkOptions(List.of(strategy));
         FaceDataSource source = data.open();
         Path out = out("distill-" + strategy.replace('+', '-'));
         experiment(source, List.of(strategy), out).run();

@@ -3,7 +3,9 @@ package io.distill4j.examples.cli;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.examples.experiment.Experiment;
 import java.io.IOException;
+import io.distill4j.losses.DistillationLossRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -34,12 +36,31 @@ abstract class ExperimentCommand implements Callable<Integer> {
         return train.out != null ? train.out : Path.of("runs", defaultName);
     }
 
-    /** Opens the data and configures an experiment; saves the effective configuration. */
-    Experiment experiment(FaceDataSource source, List<String> strategies, Path out)
-            throws IOException {
+    /** The rules of every option of the command: which take effect with the others. */
+    List<OptionRule> rules() {
+        List<OptionRule> rules = new ArrayList<>(data.rules());
+        rules.addAll(train.rules(spec.name()));
+        return rules;
+    }
+
+    /**
+     * Checks the options before any data is read: the config file's keys, options given that
+     * have no effect, strategy options no strategy takes.
+     *
+     * @param strategies the strategies to run
+     * @throws UserException for the first problem, in one line
+     */
+    void checkOptions(List<String> strategies) {
         if (config != null) {
             ConfigFile.read(config).checkKeys(spec);
         }
+        GivenOptions.of(spec).check(rules());
+        train.checkStrategyOptions(strategies, DistillationLossRegistry.defaults());
+    }
+
+    /** Configures an experiment on opened data; saves the effective configuration. */
+    Experiment experiment(FaceDataSource source, List<String> strategies, Path out)
+            throws IOException {
         Experiment.Builder builder =
                 Experiment.builder()
                         .setData(source)
@@ -58,7 +79,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
             builder.optTeacher(train.teacher);
         }
         Experiment experiment = builder.build();
-        ConfigFile.save(spec, out);
+        ConfigFile.save(spec, out, rules());
         return experiment;
     }
 }

@@ -30,6 +30,13 @@ public final class StatsCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        GivenOptions.of(spec)
+                .check(
+                        new OptionRule(
+                                "--occlusion",
+                                false,
+                                "is not used by stats, which counts the faces as loaded; see them"
+                                        + " occluded with show"));
         FaceDataSource source = data.open();
         spec.commandLine().getOut().print(DatasetStats.compute(source).render());
         spec.commandLine().getOut().flush();

@@ -30,6 +30,7 @@ public final class TrainTeacherCommand extends ExperimentCommand {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        checkOptions(List.of("finetune"));
         FaceDataSource source = data.open();
         Path out = out("teacher");
         Experiment experiment = experiment(source, List.of("finetune"), out);

@@ -54,6 +54,12 @@ public final class Experiment {
     /** The baseline row's name. */
     public static final String BASELINE = "fine-tuning";
 
+    /** The row of the teacher on clean test images (a reference row, not tested). */
+    public static final String TEACHER_CLEAN = "teacher (clean)";
+
+    /** The row of the teacher on occluded test images (a reference row, not tested). */
+    public static final String TEACHER_OCCLUDED = "teacher (occluded)";
+
     private final ExperimentSetup setup;
     private final StrategyLosses losses;
 
@@ -121,9 +127,9 @@ public final class Experiment {
                                     : rowName(strategies.get(0)));
             PairedViewDataset test = setup.dataset(Usage.TEST, setup.firstSeed, false);
             for (View view : View.values()) {
-                comparison.add(
+                comparison.addReference(
                         new RunResult(
-                                view == View.CLEAN ? "teacher (clean)" : "teacher (occluded)",
+                                view == View.CLEAN ? TEACHER_CLEAN : TEACHER_OCCLUDED,
                                 setup.firstSeed,
                                 Evaluation.evaluate(teacher, test, view, setup.task),
                                 Optional.empty(),
@@ -153,17 +159,16 @@ public final class Experiment {
                     }
                 }
                 if (cache != null) {
-                    setup.say(
-                            "teacher cache: %d images computed once, %d served from the cache,"
-                                    + " %d uncachable (random crops)",
-                            cache.getMisses(), cache.getHits(), cache.getBypassed());
+                    setup.say("%s", cacheSummary(cache));
                 }
             }
             ReportWriter.write(
                     setup.out,
                     comparison,
                     "Distillation under occlusion: " + setup.data.name() + ", " + setup.occlusion,
-                    details(teacher, start));
+                    details(teacher, start),
+                    Optional.of(
+                            new Provenance(setup.data.provenance(), teacher.getFingerprint())));
             return comparison;
         }
     }
@@ -229,6 +234,41 @@ public final class Experiment {
      */
     public ModelTeacher teacher() throws IOException, TranslateException {
         return new TeacherStage(setup).teacher();
+    }
+
+    /** The cache's counts, and with a file what it held before this run and holds now. */
+    static String cacheSummary(TeacherCache cache) {
+        String line =
+                Checks.format(
+                        "teacher cache: %d images computed once, %d served from the cache, %d"
+                                + " uncachable (random crops)",
+                        cache.getMisses(),
+                        cache.getHits(),
+                        cache.getBypassed());
+        if (cache.getFile().isPresent()) {
+            line +=
+                    Checks.format(
+                            "; %s held %d records from earlier runs and holds %d",
+                            cache.getFile().get(),
+                            cache.getLoaded(),
+                            cache.size());
+            if (cache.getCorrupt() > 0) {
+                line += Checks.format(" (%d damaged records recomputed)", cache.getCorrupt());
+            }
+        }
+        return line;
+    }
+
+    /**
+     * Returns the registry names a strategy is built from: {@code triplet} and {@code hint} are
+     * combined with the task loss, as in the paper ({@code task}, {@code triplet}); a {@code
+     * +}-combination lists its parts; any other name is one part.
+     *
+     * @param strategy the strategy, lower case
+     * @return the components, in order
+     */
+    public static List<String> components(String strategy) {
+        return StrategyLosses.components(strategy);
     }
 
     private TeacherCache newCache(ModelTeacher teacher) {

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns the experiment's strategy names into losses: {@code triplet} and {@code hint} are combined
@@ -53,6 +55,24 @@ final class StrategyLosses {
                                     dummySpec(),
                                     Optional.of(dummySpec())));
         }
+        // A parameter no strategy takes would be dropped without a word: refuse it.
+        Set<String> accepted = new TreeSet<>();
+        for (String s : strategies) {
+            if (!s.equals("fusion")) {
+                for (String c : components(s)) {
+                    accepted.addAll(registry.parameterNames(c));
+                    registry.parameterNames(c).forEach(k -> accepted.add(c + "." + k));
+                }
+            }
+        }
+        for (String key : setup.lossParameters.keySet()) {
+            if (!accepted.contains(key)) {
+                throw new IllegalArgumentException(
+                        Checks.format(
+                                "no strategy of %s takes the parameter '%s'; accepted: %s",
+                                strategies, key, accepted));
+            }
+        }
     }
 
     /** Shapes with the task's prediction, so that binding checks the task only. */
@@ -75,17 +95,7 @@ final class StrategyLosses {
      * @return the loss
      */
     DistillationLoss loss(String strategy) {
-        String name;
-        switch (strategy) {
-            case "triplet":
-                name = "task+triplet";
-                break;
-            case "hint":
-                name = "task+hint";
-                break;
-            default:
-                name = strategy;
-        }
+        String name = String.join("+", components(strategy));
         String[] components = name.split("\\+");
         Map<String, String> parameters = new TreeMap<>();
         for (Map.Entry<String, String> e : setup.lossParameters.entrySet()) {
@@ -132,6 +142,26 @@ final class StrategyLosses {
             parameters = plain;
         }
         return registry.create(name, setup.task, parameters);
+    }
+
+    /** The registry names a strategy is built from (see {@link Experiment#components}). */
+    static List<String> components(String strategy) {
+        String name;
+        switch (strategy) {
+            case "triplet":
+                name = "task+triplet";
+                break;
+            case "hint":
+                name = "task+hint";
+                break;
+            default:
+                name = strategy;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("\\+", -1)) {
+            parts.add(part.trim());
+        }
+        return parts;
     }
 
     /** The feature a hint strategy compares by default: the model's next-to-last. */

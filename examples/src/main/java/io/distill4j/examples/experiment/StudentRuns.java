@@ -59,7 +59,10 @@ final class StudentRuns {
             throws IOException, TranslateException {
         String row = Experiment.rowName(strategy);
         Path dir = setup.out.resolve("runs").resolve(ReportWriter.slug(row) + "-seed" + seed);
-        String key = RunKeys.run(setup, strategy, seed, teacher);
+        DistillationLoss loss = losses.loss(strategy);
+        String key =
+                RunKeys.run(
+                        setup, strategy, seed, teacher, cache != null && loss.requiresTeacher());
         Path resultFile = dir.resolve("result.json");
         Optional<RunResult> done = RunStore.read(resultFile, key, setup.task);
         if (done.isPresent()) {
@@ -69,7 +72,6 @@ final class StudentRuns {
             }
             return done.get();
         }
-        DistillationLoss loss = losses.loss(strategy);
         Engine.getInstance().setRandomSeed(seed);
         long t0 = System.nanoTime();
         TrainingHistory history;

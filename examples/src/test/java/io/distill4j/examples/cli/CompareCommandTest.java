@@ -108,7 +108,7 @@ final class CompareCommandTest {
                         "--strategies", "finetune,kd,triplet,fusion");
         assertThat(cli.status).as(cli.err).isZero();
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
-        assertThat(table).contains("| Model | MAE (mean ± std)").contains("Wilcoxon signed-rank");
+        assertThat(table).contains("| Model | MAE, mean ± std").contains("Wilcoxon signed-rank");
         // Two seeds: per-seed values and per-seed p-values in every student row.
         assertThat(table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow())
                 .contains("1: ")
@@ -177,8 +177,16 @@ final class CompareCommandTest {
         Path root = dir.resolve("ferplus");
         FerPlusWriter.builder().setDirectory(root).optSizes(120, 24, 24).optSeed(4).write();
         Path teacherOut = dir.resolve("teacher-run");
+        // Not TINY: train-teacher refuses --epochs (the students'), which it would not use.
         Cli teacher =
-                run(teacherOut, "train-teacher", "--dataset", "ferplus", "--root", root.toString());
+                Cli.run(
+                        "train-teacher",
+                        "--dataset", "ferplus",
+                        "--root", root.toString(),
+                        "--model-option", "widths=8,16",
+                        "--teacher-epochs", "1",
+                        "--batch-size", "32",
+                        "--out", teacherOut.toString());
         assertThat(teacher.status).as(teacher.err).isZero();
         Path checkpoint = teacherOut.resolve("teacher/best.json");
         assertThat(checkpoint).exists();
