@@ -1,5 +1,6 @@
 package io.distill4j.models;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +20,7 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.Scalars;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The layers the architectures are made of, beyond DJL's convolution, batch normalization, linear
@@ -43,13 +45,55 @@ final class Layers {
     }
 
     static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias) {
-        return Conv2d.builder()
+        return new Conv.Builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(padding, padding))
                 .optBias(bias)
                 .build();
+    }
+
+    /**
+     * DJL's 2-D convolution (same parameters, names and saved form) computed through {@link
+     * ConvolutionGuard#conv2d}, which routes at-risk channel counts around libtorch 2.7.1's oneDNN
+     * AVX-512 bug.
+     */
+    static final class Conv extends Conv2d {
+
+        private Conv(Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore parameterStore,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
+            NDArray input = inputs.singletonOrThrow();
+            Device device = input.getDevice();
+            NDArray w = parameterStore.getValue(weight, device, training);
+            Optional<NDArray> b =
+                    Optional.ofNullable(parameterStore.getValue(bias, device, training));
+            return new NDList(ConvolutionGuard.conv2d(input, w, b, stride, padding));
+        }
+
+        /** Builds a {@link Conv}; DJL's builder with the same validation. */
+        static final class Builder extends Conv2d.Builder {
+
+            @Override
+            public Conv build() {
+                validate();
+                if (groups != 1 || dilation.get(0) != 1 || dilation.get(1) != 1) {
+                    throw new IllegalArgumentException(
+                            Checks.format(
+                                    "groups must be 1 and dilation (1, 1), was %d and %s",
+                                    groups, dilation));
+                }
+                return new Conv(this);
+            }
+        }
     }
 
     static BatchNorm batchNorm() {
@@ -134,6 +178,22 @@ final class Layers {
             this.stride = stride;
             this.padding = padding;
             this.ceil = ceil;
+        }
+
+        Shape kernel() {
+            return new Shape(kernel, kernel);
+        }
+
+        Shape stride() {
+            return new Shape(stride, stride);
+        }
+
+        Shape padding() {
+            return new Shape(padding, padding);
+        }
+
+        boolean ceil() {
+            return ceil;
         }
 
         @Override
@@ -234,20 +294,24 @@ final class Layers {
             this.k = k;
         }
 
+        /** The pooling window over {@code (channels, pixels)} of {@link #apply}. */
+        Shape window() {
+            return new Shape(size, 1);
+        }
+
+        /** The pooling padding over {@code (channels, pixels)} of {@link #apply}. */
+        Shape windowPadding() {
+            return new Shape(size / 2, 0);
+        }
+
         @Override
         NDArray apply(NDArray x) {
             Shape shape = x.getShape();
             long batch = shape.get(0);
             long channels = shape.get(1);
             NDArray squares = x.square().reshape(batch, 1, channels, shape.get(2) * shape.get(3));
-            NDArray window =
-                    Pool.avgPool2d(
-                            squares,
-                            new Shape(size, 1),
-                            new Shape(1, 1),
-                            new Shape(size / 2, 0),
-                            false,
-                            true);
+            Shape one = new Shape(1, 1);
+            NDArray window = Pool.avgPool2d(squares, window(), one, windowPadding(), false, true);
             NDArray divisor = Scalars.pow(Scalars.mul(window.reshape(shape), alpha).add(k), beta);
             return x.div(divisor);
         }

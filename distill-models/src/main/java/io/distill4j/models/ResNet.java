@@ -82,7 +82,9 @@ public final class ResNet {
         /**
          * Sets the width of the first stage (the stages have 1, 2, 4 and 8 times as many
          * channels); 64 by default, torchvision's. Smaller widths give slim students; prefer
-         * powers of two (see {@link SmallCnn.Builder#optWidths} on a libtorch convolution bug).
+         * powers of two or multiples of 16, which keep every stage at 16 channels or fewer or at a
+         * multiple of 16 (other stages have their channels zero-padded, see {@link
+         * ConvolutionGuard} on a libtorch convolution bug).
          *
          * @param baseWidth the width, in [1, 1024]
          * @return this builder

@@ -49,9 +49,11 @@ public final class SmallCnn {
          * Sets the number of channels of each block (one block per value); 32, 64, 128, 256 by
          * default.
          *
-         * <p>Prefer widths up to 16 or multiples of 16: on AVX-512 CPUs the libtorch 2.7.1 that DJL
-         * bundles was seen computing wrong 3x3 convolutions for batches of more than one image
-         * when the input has more than 16 channels and not a multiple of 16 (24, for example).
+         * <p>Widths up to 16 or multiples of 16 cost the least: on AVX-512 CPUs the libtorch 2.7.1
+         * that DJL bundles was seen computing wrong 3x3 convolutions for batches of more than one
+         * image when a layer has more than 16 channels and not a multiple of 16 (24, for example),
+         * so such layers are computed with their channels zero-padded to a multiple of 16 (see
+         * {@link ConvolutionGuard}).
          *
          * @param widths between 1 and 8 values, each in [1, 4096]
          * @return this builder

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -184,6 +185,8 @@ public final class TorchScriptModel {
                                 .optFeatureNames(descriptor.featureNames())
                                 .optTask(descriptor.task());
                 builder.source = descriptor.options().getOrDefault("source", temp.toString());
+                // The original load warned about risky layers already.
+                builder.warnings = message -> {};
                 return builder.load(trainable);
             } finally {
                 Files.deleteIfExists(temp);
@@ -203,6 +206,7 @@ public final class TorchScriptModel {
         private String sha256;
         private Device device;
         private String source;
+        private Consumer<String> warnings = System.err::println;
 
         private Builder() {}
 
@@ -287,6 +291,21 @@ public final class TorchScriptModel {
         }
 
         /**
+         * Sets where warnings go; standard error by default. The loader warns when oneDNN may run
+         * AVX-512 kernels ({@link ConvolutionGuard#avx512KernelsPossible()}) and the model has
+         * convolutions whose channel counts are at risk ({@link ConvolutionGuard#riskyLayers}):
+         * the library pads such channels in its own architectures, but cannot reach into a
+         * TorchScript module.
+         *
+         * @param warnings receives each warning, one line
+         * @return this builder
+         */
+        public Builder optWarnings(Consumer<String> warnings) {
+            this.warnings = Objects.requireNonNull(warnings, "warnings");
+            return this;
+        }
+
+        /**
          * Loads the model as a frozen teacher.
          *
          * @return the teacher, owning the DJL model
@@ -355,6 +374,7 @@ public final class TorchScriptModel {
                                 "trainParam", Boolean.toString(trainable),
                                 "mapLocation", "true"));
                 TorchScriptBlock block = wrap(model.getBlock(), model.getNDManager(), file);
+                warnAboutRiskyLayers(model.getBlock(), file);
                 block.initialize(
                         model.getNDManager(), DataType.FLOAT32, new Shape(1).addAll(inputShape));
                 Task resolved = resolveTask(block.getOutputShapes(new Shape[] {new Shape(1).addAll(inputShape)})[0], file);
@@ -441,6 +461,22 @@ public final class TorchScriptModel {
                 perImage[i] = shapes.get(i).slice(1);
             }
             return new TorchScriptBlock(module, inputShape, featureNames, logitsOnly, perImage);
+        }
+
+        private void warnAboutRiskyLayers(Block module, Path file) {
+            List<String> risky = ConvolutionGuard.riskyLayers(module);
+            if (!risky.isEmpty() && ConvolutionGuard.avx512KernelsPossible()) {
+                warnings.accept(
+                        Checks.format(
+                                "warning: the TorchScript model %s has convolutions with more"
+                                        + " than 16 channels and not a multiple of 16: %s;"
+                                        + " libtorch 2.7.1's oneDNN was seen computing such"
+                                        + " convolutions wrongly with AVX-512 kernels, and their"
+                                        + " channels cannot be padded from Java: check this"
+                                        + " machine with distill doctor, or set"
+                                        + " ONEDNN_MAX_CPU_ISA=AVX2 before Java starts",
+                                file, String.join(", ", risky)));
+            }
         }
 
         private Task resolveTask(Shape prediction, Path file) {

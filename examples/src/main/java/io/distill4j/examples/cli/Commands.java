@@ -14,9 +14,11 @@ final class Commands {
                 new TrainTeacherCommand(),
                 new DistillCommand(),
                 new EvaluateCommand(),
+                new ReportCommand(),
                 new StatsCommand(),
                 new ShowCommand(),
                 new GenerateCommand(),
-                new ModelInfoCommand());
+                new ModelInfoCommand(),
+                new DoctorCommand());
     }
 }

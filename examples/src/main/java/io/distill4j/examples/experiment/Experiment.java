@@ -54,6 +54,12 @@ public final class Experiment {
     /** The baseline row's name. */
     public static final String BASELINE = "fine-tuning";
 
+    /** The row of the teacher on clean test images (a reference row, not tested). */
+    public static final String TEACHER_CLEAN = "teacher (clean)";
+
+    /** The row of the teacher on occluded test images (a reference row, not tested). */
+    public static final String TEACHER_OCCLUDED = "teacher (occluded)";
+
     private final ExperimentSetup setup;
     private final StrategyLosses losses;
 
@@ -121,9 +127,9 @@ public final class Experiment {
                                     : rowName(strategies.get(0)));
             PairedViewDataset test = setup.dataset(Usage.TEST, setup.firstSeed, false);
             for (View view : View.values()) {
-                comparison.add(
+                comparison.addReference(
                         new RunResult(
-                                view == View.CLEAN ? "teacher (clean)" : "teacher (occluded)",
+                                view == View.CLEAN ? TEACHER_CLEAN : TEACHER_OCCLUDED,
                                 setup.firstSeed,
                                 Evaluation.evaluate(teacher, test, view, setup.task),
                                 Optional.empty(),
@@ -160,7 +166,9 @@ public final class Experiment {
                     setup.out,
                     comparison,
                     "Distillation under occlusion: " + setup.data.name() + ", " + setup.occlusion,
-                    details(teacher, start));
+                    details(teacher, start),
+                    Optional.of(
+                            new Provenance(setup.data.provenance(), teacher.getFingerprint())));
             return comparison;
         }
     }

@@ -74,6 +74,18 @@ final class RunStore {
 
     /** Reads a result written for {@code key}; empty if absent, unreadable or for another key. */
     static Optional<RunResult> read(Path file, String key, Task task) {
+        return read(file, Optional.of(key), task);
+    }
+
+    /**
+     * Reads a result whatever its key (for {@code distill report}, which checks what the runs
+     * rest on by other means); empty if absent or unreadable.
+     */
+    static Optional<RunResult> readAnyKey(Path file, Task task) {
+        return read(file, Optional.empty(), task);
+    }
+
+    private static Optional<RunResult> read(Path file, Optional<String> key, Task task) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -81,7 +93,7 @@ final class RunStore {
             JsonObject root =
                     JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
                             .getAsJsonObject();
-            if (!key.equals(root.get("key").getAsString())) {
+            if (key.isPresent() && !key.get().equals(root.get("key").getAsString())) {
                 return Optional.empty();
             }
             Optional<TrainingHistory> history = Optional.empty();

@@ -2,16 +2,25 @@ package io.distill4j.examples.experiment;
 
 import io.distill4j.core.Checks;
 import io.distill4j.core.EvaluationResult;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
- * Paired significance tests of a model against a baseline on the same test images: McNemar's
- * exact test on per-image correctness (classification) and the Wilcoxon signed-rank test on
- * per-image absolute errors (regression).
+ * Paired significance tests of a model against a baseline: McNemar's exact test on per-image
+ * correctness (classification) and the Wilcoxon signed-rank test on per-image absolute errors
+ * (regression), both on the test images of one seed; the paired t-test on the per-seed metrics;
+ * and the Holm–Bonferroni adjustment of a family of p-values.
+ *
+ * <p>Each statistic is checked against SciPy ({@code binomtest}, {@code wilcoxon}, {@code
+ * ttest_rel}) and an independent Holm reference by golden fixtures written by {@code
+ * tools/golden/make_stats_golden.py}.
  */
 public final class Significance {
 
@@ -33,7 +42,7 @@ public final class Significance {
      * @param rankSumPositive the rank sum of pairs where the baseline's error is larger
      * @param rankSumNegative the rank sum of pairs where the model's error is larger
      * @param pValue the two-sided p-value
-     * @param exact whether the p-value is exact (n <= 50 without ties) or from the normal
+     * @param exact whether the p-value is exact (n &lt;= 50 without ties) or from the normal
      *     approximation with a tie correction
      */
     public record Wilcoxon(
@@ -42,6 +51,23 @@ public final class Significance {
             double rankSumNegative,
             double pValue,
             boolean exact) {}
+
+    /**
+     * The outcome of the paired t-test.
+     *
+     * @param pairs the number of pairs (seeds)
+     * @param meanDifference the mean of model minus baseline
+     * @param statistic the t statistic (infinite when every difference is the same non-zero
+     *     value, {@code NaN} when every difference is 0)
+     * @param degreesOfFreedom {@code pairs - 1}
+     * @param pValue the two-sided p-value ({@code NaN} when the statistic is)
+     */
+    public record TTest(
+            int pairs,
+            double meanDifference,
+            double statistic,
+            int degreesOfFreedom,
+            double pValue) {}
 
     /**
      * McNemar's exact test: under the null hypothesis, the discordant images split evenly, so
@@ -148,6 +174,78 @@ public final class Significance {
         double z = (plus - mean) / Math.sqrt(variance);
         double p = 2 * new NormalDistribution(null, 0, 1).cumulativeProbability(-Math.abs(z));
         return new Wilcoxon(n, plus, minus, Math.min(1.0, p), false);
+    }
+
+    /**
+     * The two-sided paired t-test: with \( d_i = m_i - b_i \), \( t = \bar d / (s_d /
+     * \sqrt{n}) \) on \( n - 1 \) degrees of freedom, as {@code scipy.stats.ttest_rel(model,
+     * baseline)}.
+     *
+     * @param baseline the baseline's values (one metric per seed)
+     * @param model the model's values, in the same order
+     * @return the test's outcome
+     * @throws IllegalArgumentException if the sizes differ or there are fewer than 2 pairs
+     */
+    public static TTest pairedTTest(double[] baseline, double[] model) {
+        checkSameLength(baseline.length, model.length);
+        int n = baseline.length;
+        if (n < 2) {
+            throw new IllegalArgumentException(
+                    Checks.format("a paired t-test needs at least 2 pairs, was %d", n));
+        }
+        double[] d = new double[n];
+        double mean = 0;
+        for (int i = 0; i < n; i++) {
+            d[i] = model[i] - baseline[i];
+            mean += d[i];
+        }
+        mean /= n;
+        double ss = 0;
+        for (double v : d) {
+            ss += (v - mean) * (v - mean);
+        }
+        double t = mean / Math.sqrt(ss / (n - 1) / n);
+        double p;
+        if (Double.isNaN(t)) {
+            p = Double.NaN;
+        } else if (Double.isInfinite(t)) {
+            p = 0;
+        } else {
+            // The lower tail of -|t|, doubled: no cancellation for large |t|.
+            TDistribution distribution = new TDistribution(null, n - 1);
+            p = Math.min(1.0, 2 * distribution.cumulativeProbability(-Math.abs(t)));
+        }
+        return new TTest(n, mean, t, n - 1, p);
+    }
+
+    /**
+     * The Holm–Bonferroni adjustment (step-down): with the \( m \) p-values sorted, \(
+     * \tilde p_{(k)} = \min(1, \max_{j \le k} (m - j + 1) p_{(j)}) \). Controls the
+     * family-wise error rate at the level the adjusted values are compared with (Holm, 1979).
+     * {@code NaN} values stay {@code NaN} and are not counted in \( m \).
+     *
+     * @param pValues the family's p-values
+     * @return the adjusted p-values, in the same order
+     */
+    public static double[] holm(double[] pValues) {
+        double[] adjusted = new double[pValues.length];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < pValues.length; i++) {
+            if (Double.isNaN(pValues[i])) {
+                adjusted[i] = Double.NaN;
+            } else {
+                order.add(i);
+            }
+        }
+        order.sort(Comparator.comparingDouble(i -> pValues[i]));
+        int m = order.size();
+        double running = 0;
+        for (int k = 0; k < m; k++) {
+            int i = order.get(k);
+            running = Math.max(running, Math.min(1.0, (m - k) * pValues[i]));
+            adjusted[i] = running;
+        }
+        return adjusted;
     }
 
     /** Two-sided exact p-value of W+ = w: the distribution of subset sums of 1..n, by counting. */

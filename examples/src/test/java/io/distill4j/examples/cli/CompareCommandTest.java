@@ -108,7 +108,7 @@ final class CompareCommandTest {
                         "--strategies", "finetune,kd,triplet,fusion");
         assertThat(cli.status).as(cli.err).isZero();
         String table = Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8);
-        assertThat(table).contains("| Model | MAE (mean ± std)").contains("Wilcoxon signed-rank");
+        assertThat(table).contains("| Model | MAE, mean ± std").contains("Wilcoxon signed-rank");
         // Two seeds: per-seed values and per-seed p-values in every student row.
         assertThat(table.lines().filter(l -> l.startsWith("| kd |")).findFirst().orElseThrow())
                 .contains("1: ")

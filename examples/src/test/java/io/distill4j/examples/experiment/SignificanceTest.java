@@ -101,6 +101,61 @@ final class SignificanceTest {
     }
 
     @Test
+    void pairedTTest_matchesScipy() {
+        int cases = 0;
+        for (JsonElement e : golden.getAsJsonArray("ttest")) {
+            JsonObject c = e.getAsJsonObject();
+            String name = c.get("name").getAsString();
+            Significance.TTest result =
+                    Significance.pairedTTest(
+                            doubles(c.getAsJsonArray("baseline")), doubles(c.getAsJsonArray("model")));
+            assertThat(result.degreesOfFreedom()).as(name).isEqualTo(c.get("df").getAsInt());
+            if (c.get("pvalue").isJsonNull()) {
+                assertThat(result.pValue()).as(name).isNaN();
+                assertThat(result.statistic()).as(name).isNaN();
+            } else {
+                double expected = c.get("pvalue").getAsDouble();
+                assertThat(result.pValue()).as(name).isCloseTo(expected, within(expected * 1e-9));
+                double t = c.get("statistic").getAsDouble();
+                if (Double.isInfinite(t)) {
+                    assertThat(result.statistic()).as(name).isEqualTo(t);
+                } else {
+                    assertThat(result.statistic()).as(name).isCloseTo(t, within(Math.abs(t) * 1e-9));
+                }
+            }
+            cases++;
+        }
+        assertThat(cases).isEqualTo(6);
+    }
+
+    @Test
+    void pairedTTest_onePair_isRefused() {
+        assertThatThrownBy(() -> Significance.pairedTTest(new double[] {1}, new double[] {2}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a paired t-test needs at least 2 pairs, was 1");
+    }
+
+    @Test
+    void holm_matchesTheIndependentReference() {
+        int cases = 0;
+        for (JsonElement e : golden.getAsJsonArray("holm")) {
+            JsonObject c = e.getAsJsonObject();
+            double[] adjusted = Significance.holm(doubles(c.getAsJsonArray("pvalues")));
+            double[] expected = doubles(c.getAsJsonArray("adjusted"));
+            assertThat(adjusted).as(c.get("name").getAsString()).containsExactly(expected, within(1e-15));
+            cases++;
+        }
+        assertThat(cases).isEqualTo(4);
+    }
+
+    @Test
+    void holm_nanStaysOutOfTheFamily() {
+        // m = 2 without the NaN: 0.01 -> 0.02, 0.04 -> max(0.02, 0.04).
+        assertThat(Significance.holm(new double[] {0.04, Double.NaN, 0.01}))
+                .containsExactly(0.04, Double.NaN, 0.02);
+    }
+
+    @Test
     void mcnemarExact_tinyPValue_keepsItsValue() {
         // b = 1, c = 200: p = 2 * (1 + 201) / 2^201, about 1.3e-58; 1 - CDF would give 0.
         boolean[] baseline = new boolean[201];
