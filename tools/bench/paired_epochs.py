@@ -55,6 +55,8 @@ What each number means (one row per run in times.csv; seconds):
               of a KD-type run; PyTorch: its --json), to check both sides did the same work.
 * process:    the whole command's wall time (JVM or Python start, data loading, teacher test
               evaluation, the epoch, checkpoints): context, not compared.
+* load:       the 1-minute load average just before the run (a quiet machine shows < 0.5
+              before a run; a value near the thread count or above means a neighbour).
 
 results.md has, per case, the median over rounds of each side's total and train time, the ratio
 Java/PyTorch of the medians, and each round's own ratio (paired: the two runs of a round ran
@@ -138,7 +140,7 @@ def slice_ferplus(root, out, train_limit, other_limit=0):
 
 # ------------------------------------------------------------------ running
 def run(cmd, env, log_base):
-    """Runs a command, keeping its output; returns (exit status, wall seconds)."""
+    """Runs a command, keeping its output; returns its wall seconds."""
     start = time.perf_counter()
     with open(log_base + ".stdout", "w") as out, open(log_base + ".stderr", "w") as err:
         status = subprocess.call(cmd, env=env, stdout=out, stderr=err, cwd=REPO)
@@ -365,7 +367,7 @@ def write_report(out, args, info, isa, rows, sizes):
     with open(os.path.join(out, "times.csv"), "w", newline="") as f:
         fields = ["round", "case", "side", "first", "total", "train"] + PARTS + [
             "wall", "process", "images_per_second", "loss", "acc", "teacher_passes",
-            "cache_hits", "precompute"]
+            "cache_hits", "precompute", "load"]
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         for r in rows:
@@ -418,17 +420,19 @@ def write_report(out, args, info, isa, rows, sizes):
             lines.append("| %s | " % case + " | ".join(
                 "%.1f / %.1f" % (med([r[k] for r in j]), med([r[k] for r in p])) for k in PARTS)
                 + " |")
+    columns = ["total", "train"] + PARTS + ["wall", "process", "img/s", "loss", "val acc %",
+                                            "teacher passes", "load"]
     lines += ["", "Every run (seconds; first = which side ran first in its pair):", "",
-              "| round | case | side | first | total | train | " + " | ".join(PARTS)
-              + " | wall | process | img/s | loss | val acc % | teacher passes |",
-              "|---:|---|---|---|" + "---:|" * (len(PARTS) + 9)]
+              "| round | case | side | first | " + " | ".join(columns) + " |",
+              "|---:|---|---|---|" + "---:|" * len(columns)]
     for r in rows:
         lines.append("| %d | %s | %s | %s | %.1f | %.1f | " % (
             r["round"], r["case"], r["side"], r["first"], r["total"], r["train"])
             + " | ".join("%.1f" % r[k] for k in PARTS)
-            + " | %s | %.1f | %.0f | %.4f | %.2f | %s |" % (
+            + " | %s | %.1f | %.0f | %.4f | %.2f | %s | %.2f |" % (
                 "%.1f" % r["wall"] if r.get("wall") is not None else "", r["process"],
-                r["images_per_second"], r["loss"], r["acc"], r.get("teacher_passes", "")))
+                r["images_per_second"], r["loss"], r["acc"], r.get("teacher_passes", ""),
+                r["load"]))
     lines += ["", "Java's parts are read from train.log, printed to 0.1 s; PyTorch's from "
               "pytorch_protocol.py --json. Each epoch is the first of its process."]
     with open(os.path.join(out, "results.md"), "w") as f:
@@ -488,6 +492,10 @@ def main():
     for d in (out, work, raw, isa_dir):
         os.makedirs(d, exist_ok=True)
 
+    load = os.getloadavg()[0]
+    if load > 0.5:
+        print("paired_epochs: warning: the load average is %.2f; other processes will distort"
+              " the times (the 'load' column records it before every run)" % load, flush=True)
     # The jar is built before anything is timed.
     subprocess.run([os.path.join(REPO, "distill"), "--version"], check=True, cwd=REPO,
                    stdout=subprocess.DEVNULL)
@@ -540,6 +548,7 @@ def main():
             java_first = slot % 2 == 1
             results = {}
             for side in (["java", "pytorch"] if java_first else ["pytorch", "java"]):
+                load = os.getloadavg()[0]
                 tag = "r%d-%s-%s" % (k, case.replace("+", "-"), side)
                 if side == "java":
                     out_dir = os.path.join(work, "java", "r%d" % k,
@@ -554,7 +563,7 @@ def main():
                     results[side] = pytorch_run(case, args, opts, data, teacher_pt, raw, tag)
                 r = results[side]
                 r.update(round=k, case=case, side=side, first="java" if java_first else "pytorch",
-                         train=r["total"] - r["validation"])
+                         train=r["total"] - r["validation"], load=load)
                 print("round %d %-10s %-7s total %7.1f s (train %7.1f s, process %7.1f s,"
                       " teacher passes %s)%s" % (
                           k, case, side, r["total"], r["train"], r["process"],
