@@ -55,6 +55,9 @@ final class ResumeFile {
     private static final byte[] MAGIC = "D4JRESUME".getBytes(StandardCharsets.US_ASCII);
     private static final int VERSION = 1;
 
+    /** The system property of {@link #pauseForCrashTests}. */
+    static final String WRITE_PAUSE_PROPERTY = "distill4j.test.resumeWritePauseMillis";
+
     private ResumeFile() {}
 
     /**
@@ -119,6 +122,7 @@ final class ResumeFile {
                 out.writeUTF(p.getKey());
                 writeBytes(out, p.getValue().getArray().encode());
             }
+            pauseForCrashTests(out);
             List<Pair<String, Parameter>> trainable = new ArrayList<>();
             if (optimizer != null) {
                 for (Pair<String, Parameter> p : parameters) {
@@ -281,6 +285,24 @@ final class ResumeFile {
             } catch (IllegalArgumentException e) {
                 throw new IOException(
                         Checks.format("resume file %s: %s", file, e.getMessage()), e);
+            }
+        }
+    }
+
+    /**
+     * Crash tests only: with the system property {@value #WRITE_PAUSE_PROPERTY} set to a number
+     * of milliseconds, a write pauses halfway (the parameters flushed to the temporary file, the
+     * optimizer state not yet), so that a test can kill the process in the middle of a write.
+     */
+    private static void pauseForCrashTests(DataOutputStream out) throws IOException {
+        long pause = Long.getLong(WRITE_PAUSE_PROPERTY, 0L);
+        if (pause > 0) {
+            out.flush();
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing a resume file", e);
             }
         }
     }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -257,21 +259,7 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
             }
             ModelOutput out = select(teacher.predict(subset));
             out.toNDList().attach(scope);
-            Layout computed = Layout.of(out, features);
-            if (layout == null) {
-                layout = computed;
-                if (file != null) {
-                    startFile();
-                }
-            } else if (!layout.describe().equals(computed.describe())) {
-                throw new IllegalStateException(
-                        Checks.format(
-                                "the teacher's outputs (%s) do not match the teacher cache's"
-                                        + " records (%s)%s",
-                                computed.describe(),
-                                layout.describe(),
-                                file == null ? "" : "; delete " + file));
-            }
+            checkLayout(out);
             float[][] values = layout.rows(out, rows.length);
             for (int r = 0; r < rows.length; r++) {
                 int i = missing.get(r);
@@ -280,6 +268,101 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
             }
         }
         misses += missing.size();
+    }
+
+    /**
+     * Fills the cache in a fixed order: the teacher runs on whole batches of the given dataset, in
+     * its order, once on the images as they are and, with {@code flips}, once on the images
+     * flipped left to right; only records the cache lacks are stored.
+     *
+     * <p>Why: a convolution's result can differ in its last bits with the batch it is computed in.
+     * Filled lazily, a record would hold the values of whichever batch first needed it, which
+     * depends on the strategy, the seed and, for a resumed run, on the epoch the run resumed at;
+     * filled here first, every run reads the same values, so the same seed gives the same numbers
+     * however the work was split.
+     *
+     * @param dataset the training images in the paired-view layout, unaugmented, in a fixed order
+     *     (sequential sampling), with their sample indices
+     * @param manager the manager the batches are created in
+     * @param flips whether to store the flipped images' records too
+     * @return the number of records computed
+     * @throws IOException if the dataset cannot be read
+     * @throws TranslateException if a batch cannot be made
+     * @throws IllegalArgumentException if a batch is augmented
+     */
+    public long precompute(Dataset dataset, NDManager manager, boolean flips)
+            throws IOException, TranslateException {
+        int[] codes =
+                flips
+                        ? new int[] {BatchLayout.AUGMENT_NONE, BatchLayout.AUGMENT_FLIP}
+                        : new int[] {BatchLayout.AUGMENT_NONE};
+        long computed = 0;
+        for (Batch batch : dataset.getData(manager)) {
+            try (batch) {
+                NDArray images = BatchLayout.images(batch, View.CLEAN);
+                long[] indices =
+                        BatchLayout.indices(batch).toType(DataType.INT64, false).toLongArray();
+                for (int a : augmentations(batch, indices.length)) {
+                    if (a != BatchLayout.AUGMENT_NONE) {
+                        throw new IllegalArgumentException(
+                                Checks.format(
+                                        "precompute needs unaugmented batches, but one has"
+                                                + " augmentation code %d",
+                                        a));
+                    }
+                }
+                for (int code : codes) {
+                    List<Integer> missing = new ArrayList<>();
+                    long[] keys = new long[indices.length];
+                    for (int i = 0; i < indices.length; i++) {
+                        keys[i] = indices[i] * 2 + code;
+                        if (lookup(keys[i]) == null) {
+                            missing.add(i);
+                        }
+                    }
+                    if (missing.isEmpty()) {
+                        continue;
+                    }
+                    try (NDManager scope = images.getManager().newSubManager()) {
+                        NDArray input = images;
+                        if (code == BatchLayout.AUGMENT_FLIP) {
+                            // The same pixels as the dataset's flip: a mirror of the width axis.
+                            input = images.flip(3);
+                            input.attach(scope);
+                        }
+                        ModelOutput out = select(teacher.predict(input));
+                        out.toNDList().attach(scope);
+                        checkLayout(out);
+                        float[][] values = layout.rows(out, indices.length);
+                        for (int i : missing) {
+                            store(keys[i], values[i]);
+                        }
+                    }
+                    computed += missing.size();
+                }
+            }
+        }
+        misses += computed;
+        return computed;
+    }
+
+    /** Sets the layout from the first outputs, or checks later outputs against it. */
+    private void checkLayout(ModelOutput out) {
+        Layout computed = Layout.of(out, features);
+        if (layout == null) {
+            layout = computed;
+            if (file != null) {
+                startFile();
+            }
+        } else if (!layout.describe().equals(computed.describe())) {
+            throw new IllegalStateException(
+                    Checks.format(
+                            "the teacher's outputs (%s) do not match the teacher cache's"
+                                    + " records (%s)%s",
+                            computed.describe(),
+                            layout.describe(),
+                            file == null ? "" : "; delete " + file));
+        }
     }
 
     private ModelOutput select(ModelOutput output) {

@@ -391,6 +391,73 @@ final class TeacherCacheTest {
         }
     }
 
+    @Test
+    void precompute_withFlips_everyRecordFromWholeBatchesThenNoTeacherPass() throws Exception {
+        ArrayDataset data = PairedData.create(manager, 40, 1, 16, false);
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("paired-40").build()) {
+            assertThat(cache.precompute(data, manager, true)).isEqualTo(80);
+            assertThat(cache.size()).isEqualTo(80);
+            // Batches of 16, 16 and 8, each once plain and once flipped.
+            assertThat(teacher.calls).isEqualTo(6);
+            assertThat(cache.precompute(data, manager, true)).isZero();
+            assertThat(teacher.calls).isEqualTo(6);
+
+            // A shuffled, flipped batch is served as computed: the teacher on the whole first
+            // batch of 16 (indices 0..15), mirrored.
+            int calls = teacher.calls;
+            Batch first = data.getData(manager).iterator().next();
+            NDArray flipped = BatchLayout.images(first, View.CLEAN).flip(3);
+            float[] expected = teacher.delegate.predict(flipped).getPrediction().toFloatArray();
+            long[] indices = {5, 0, 15};
+            Batch mixed =
+                    new Batch(
+                            manager,
+                            new NDList(flipped.get(manager.create(indices)), flipped),
+                            new NDList(
+                                    manager.zeros(new Shape(3)),
+                                    manager.create(indices),
+                                    manager.full(new Shape(3), BatchLayout.AUGMENT_FLIP)),
+                            3,
+                            null,
+                            null,
+                            0,
+                            3);
+            float[] served = cache.outputs(mixed).getPrediction().toFloatArray();
+            // The reference pass above went to the wrapped teacher directly: none through the cache.
+            assertThat(teacher.calls).isEqualTo(calls);
+            int classes = PairedData.CLASSES;
+            for (int r = 0; r < indices.length; r++) {
+                for (int c = 0; c < classes; c++) {
+                    assertThat(served[r * classes + c])
+                            .isEqualTo(expected[(int) indices[r] * classes + c]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void precompute_augmentedBatches_areRefused() {
+        try (TeacherCache cache =
+                TeacherCache.builder().setTeacher(teacher).setDataKey("aug").build()) {
+            ai.djl.training.dataset.Dataset augmented =
+                    new ai.djl.training.dataset.Dataset() {
+                        @Override
+                        public Iterable<Batch> getData(NDManager m) {
+                            return List.of(batch(new long[] {0, 1}, BatchLayout.AUGMENT_FLIP));
+                        }
+
+                        @Override
+                        public void prepare(ai.djl.util.Progress progress) {}
+                    };
+            assertThatThrownBy(() -> cache.precompute(augmented, manager, true))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "precompute needs unaugmented batches, but one has augmentation code"
+                                    + " 1");
+        }
+    }
+
     private static final class EmbeddingMatch extends AbstractDistillationLoss {
 
         EmbeddingMatch() {

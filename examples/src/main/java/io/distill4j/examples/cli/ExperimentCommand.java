@@ -2,8 +2,8 @@ package io.distill4j.examples.cli;
 
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.examples.experiment.Experiment;
-import java.io.IOException;
 import io.distill4j.losses.DistillationLossRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +55,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
             ConfigFile.read(config).checkKeys(spec);
         }
         GivenOptions.of(spec).check(rules());
+        train.inputNormalization();
         train.checkStrategyOptions(strategies, DistillationLossRegistry.defaults());
     }
 
@@ -73,6 +74,7 @@ abstract class ExperimentCommand implements Callable<Integer> {
                         .optSeeds(train.seed, train.seeds)
                         .optCache(train.cache)
                         .optImage(train.imageSize, train.channels)
+                        .optInputNormalization(train.inputNormalization())
                         .optConsole(spec.commandLine().getErr(), System.console() != null)
                         .setOut(out);
         if (train.teacher != null) {

@@ -2,6 +2,7 @@ package io.distill4j.examples.cli;
 
 import io.distill4j.core.Checks;
 import io.distill4j.examples.experiment.Experiment;
+import io.distill4j.examples.experiment.InputNormalization;
 import io.distill4j.examples.experiment.TrainingSettings;
 import io.distill4j.losses.DistillationLossRegistry;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ public final class TrainArgs {
 
     @Option(names = "--channels", defaultValue = "0", description = "1 (grey) or 3 (RGB) (default: the data set's)")
     int channels;
+
+    @Option(names = "--input-norm", defaultValue = "dataset", description = "how the teacher normalizes its input: dataset (the clean training images' per-channel mean and std, kept in the checkpoint), none (pixels in [0, 1]) or MEAN/STD values such as 0.5/0.25 (default: ${DEFAULT-VALUE})")
+    String inputNorm;
 
     @Option(names = "--epochs", defaultValue = "10", description = "student epochs (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -204,6 +208,20 @@ public final class TrainArgs {
     }
 
     /**
+     * Returns the teacher's input normalization.
+     *
+     * @return the parsed {@code --input-norm}
+     * @throws UserException naming the accepted forms
+     */
+    public InputNormalization inputNormalization() {
+        try {
+            return InputNormalization.parse(inputNorm);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    /**
      * Returns the strategy parameters given on the command line, by registry key.
      *
      * @return the parameters
@@ -281,6 +299,12 @@ public final class TrainArgs {
             String why = "is not used with --teacher: the teacher is loaded, not trained";
             rules.add(new OptionRule("--teacher-epochs", !loaded, why));
             rules.add(new OptionRule("--teacher-lr", !loaded, why));
+            rules.add(
+                    new OptionRule(
+                            "--input-norm",
+                            !loaded,
+                            "is not used with --teacher: the loaded teacher normalizes its input"
+                                    + " as its checkpoint says"));
             for (String option : List.of("--model", "--model-option")) {
                 rules.add(
                         new OptionRule(

@@ -1,5 +1,6 @@
 package io.distill4j.examples.experiment;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Dataset.Usage;
 import ai.djl.translate.TranslateException;
@@ -189,6 +190,16 @@ public final class Experiment {
                         + ", input "
                         + ExperimentSetup.shape(model.inputShape()));
         details.put(
+                "input normalization",
+                model.normalization().isIdentity()
+                        ? "none (pixels in [0, 1])"
+                        : model.normalization()
+                                + (setup.teacherPath != null
+                                        ? " (the loaded teacher's)"
+                                        : setup.inputNormalization.explicit().isPresent()
+                                                ? " (given)"
+                                                : " (the clean training images')"));
+        details.put(
                 "sizes",
                 Checks.format(
                         "train %d, validation %d, test %d",
@@ -271,8 +282,12 @@ public final class Experiment {
         return StrategyLosses.components(strategy);
     }
 
-    private TeacherCache newCache(ModelTeacher teacher) {
-        if (setup.cacheMode.equals("off")) {
+    private TeacherCache newCache(ModelTeacher teacher) throws IOException, TranslateException {
+        boolean needed = false;
+        for (String s : setup.strategies) {
+            needed |= !s.equals("fusion") && losses.loss(s).requiresTeacher();
+        }
+        if (setup.cacheMode.equals("off") || !needed) {
             return null;
         }
         // Only the teacher features a hint strategy compares with are cached.
@@ -284,7 +299,28 @@ public final class Experiment {
         if (setup.cacheMode.equals("disk")) {
             builder.optDirectory(setup.out.resolve("cache")).optMemoryLimitBytes(256L << 20);
         }
-        return builder.build();
+        TeacherCache cache = builder.build();
+        // Random crops bypass the cache; otherwise every record is computed here, in the
+        // training set's order, so that no run's numbers depend on which run filled it.
+        if (setup.studentSettings.cropPadding() == 0) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                long t0 = System.nanoTime();
+                long computed =
+                        cache.precompute(
+                                setup.dataset(Usage.TRAIN, setup.firstSeed, false),
+                                manager,
+                                setup.studentSettings.flip());
+                if (computed > 0) {
+                    setup.say(
+                            "teacher cache: %d records computed in %.1f s",
+                            computed, (System.nanoTime() - t0) / 1e9);
+                }
+            } catch (IOException | TranslateException | RuntimeException e) {
+                cache.close();
+                throw e;
+            }
+        }
+        return cache;
     }
 
     /** Builds an {@link Experiment}. */
@@ -309,6 +345,7 @@ public final class Experiment {
         String cacheMode = "memory";
         int imageSize;
         int channels;
+        InputNormalization inputNormalization = InputNormalization.DATASET;
 
         private Builder() {}
 
@@ -472,6 +509,18 @@ public final class Experiment {
         public Builder optImage(int size, int imageChannels) {
             this.imageSize = size;
             this.channels = imageChannels;
+            return this;
+        }
+
+        /**
+         * Sets how a teacher trained by the experiment normalizes its input; {@link
+         * InputNormalization#DATASET} by default. A loaded teacher keeps its own.
+         *
+         * @param value the normalization
+         * @return this builder
+         */
+        public Builder optInputNormalization(InputNormalization value) {
+            this.inputNormalization = Objects.requireNonNull(value, "value");
             return this;
         }
 

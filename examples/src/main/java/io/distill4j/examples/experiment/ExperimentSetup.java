@@ -6,12 +6,14 @@ import io.distill4j.core.Checks;
 import io.distill4j.core.DistillationListener;
 import io.distill4j.core.Task;
 import io.distill4j.data.Augmentation;
+import io.distill4j.data.ChannelStatistics;
 import io.distill4j.data.FaceDataSource;
 import io.distill4j.data.FaceSplit;
 import io.distill4j.data.PairedViewDataset;
 import io.distill4j.data.occlusion.Occlusion;
 import io.distill4j.models.Architectures;
 import io.distill4j.models.NetworkBuilder;
+import io.distill4j.models.Normalization;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -48,6 +50,8 @@ final class ExperimentSetup {
     final String cacheMode;
     final Task task;
     final Shape inputShape;
+    final InputNormalization inputNormalization;
+    private Normalization normalization;
 
     ExperimentSetup(Experiment.Builder b) {
         data = b.data;
@@ -66,6 +70,7 @@ final class ExperimentSetup {
         console = b.console;
         interactive = b.interactive;
         cacheMode = b.cacheMode;
+        inputNormalization = b.inputNormalization;
         task = data.task();
         Shape native_ = data.split(Usage.TRAIN).imageShape();
         inputShape =
@@ -81,6 +86,30 @@ final class ExperimentSetup {
                 Architectures.builder(architecture).setInputShape(inputShape).setTask(task);
         modelOptions.forEach(builder::optOption);
         return builder;
+    }
+
+    /**
+     * The normalization a teacher trained here gets: the given values, none, or the per-channel
+     * mean and standard deviation of the clean training images (computed once, from at most
+     * 25,000 evenly spaced images).
+     */
+    synchronized Normalization teacherNormalization() throws IOException {
+        if (normalization == null) {
+            if (inputNormalization.explicit().isPresent()) {
+                normalization = inputNormalization.explicit().get();
+            } else {
+                ChannelStatistics stats =
+                        ChannelStatistics.of(
+                                data.split(Usage.TRAIN),
+                                (int) inputShape.get(0),
+                                (int) inputShape.get(1),
+                                (int) inputShape.get(2),
+                                25_000);
+                normalization = Normalization.of(stats.mean(), stats.std());
+                say("input normalization: %s, from %d clean training images", normalization, stats.images());
+            }
+        }
+        return normalization;
     }
 
     /** A split as paired views, with the students' settings. */

@@ -48,7 +48,7 @@ import java.util.TreeSet;
  *       ({@code --out}, {@code --seed}, {@code --seeds}, {@code --strategies}, {@code --root},
  *       {@code --split-file}, {@code --cache}, and the teacher's own options {@code --teacher},
  *       {@code --teacher-epochs}, {@code --teacher-lr}, {@code --model}, {@code --model-option},
- *       which the teacher's fingerprint covers), plus the effective occlusion, model and input
+ *       {@code --input-norm}, which the teacher's fingerprint covers), plus the effective occlusion, model and input
  *       shape, and the baseline.
  * </ul>
  *
@@ -74,6 +74,7 @@ public final class ReportMerge {
                     "teacher-lr",
                     "model",
                     "model-option",
+                    "input-norm",
                     "sources");
 
     /** Options that choose the data (compared as data, not protocol). */

@@ -41,6 +41,8 @@ final class RunKeys {
                         + '|'
                         + setup.architecture
                         + new TreeMap<>(setup.modelOptions)
+                        + "|input-norm="
+                        + setup.inputNormalization
                         + '|'
                         + setup.teacherSettings
                         + '|'

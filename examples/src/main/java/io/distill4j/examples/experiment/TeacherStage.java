@@ -12,6 +12,7 @@ import io.distill4j.core.View;
 import io.distill4j.data.PairedViewDataset;
 import io.distill4j.models.ModelStudent;
 import io.distill4j.models.ModelTeacher;
+import io.distill4j.models.NetworkBuilder;
 import io.distill4j.models.TorchScriptModel;
 import io.distill4j.models.checkpoint.Checkpoint;
 import java.io.IOException;
@@ -54,7 +55,9 @@ final class TeacherStage {
         }
         TrainingSettings settings = setup.teacherSettings;
         Engine.getInstance().setRandomSeed(setup.firstSeed);
-        try (ModelStudent model = ModelStudent.create(setup.modelBuilder().build())) {
+        NetworkBuilder<?> builder =
+                setup.modelBuilder().optNormalization(setup.teacherNormalization());
+        try (ModelStudent model = ModelStudent.create(builder.build())) {
             PairedViewDataset train = setup.dataset(Usage.TRAIN, setup.firstSeed, true, settings);
             int steps = ExperimentSetup.steps(train, settings);
             Distiller distiller =
