@@ -6,7 +6,7 @@ repeating the operation for a fixed time and reporting the mean time per operati
 Run (PyTorch 1.13 at /usr/bin/python3; the default python3 on PATH has no torch):
 
     /usr/bin/python3 tools/bench/pytorch_step.py                 # everything
-    /usr/bin/python3 tools/bench/pytorch_step.py --only step     # one section: step, loss, epoch
+    /usr/bin/python3 tools/bench/pytorch_step.py --only step     # one section: step, loss, epoch, optimizer
     /usr/bin/python3 tools/bench/pytorch_step.py --json out.json # also write the numbers
 
 Sections and their JMH counterparts (distill-benchmarks):
@@ -19,6 +19,10 @@ Sections and their JMH counterparts (distill-benchmarks):
          batch 32, 128, 512; 8 classes; cross-entropy alone, and Hinton KD with T = 4,
          alpha = 0.5: (1 - alpha) CE + alpha T^2 KL(softmax(t/T) || softmax(s/T)), batch mean.
          1 intra-op thread (as the JMH loss benchmarks), unless --loss-threads says otherwise.
+* optimizer  one optimizer step over resnet18 (1x48x48, 8 classes) OptimizerStepBenchmark
+         the parameters' gradients from one real backward pass; step() then
+         zero_grad(set_to_none=False), as the library zeroes gradients; SGD (lr 0.01, momentum
+         0.9, Nesterov, weight decay 5e-4) and Adam (lr 1e-3); 2 intra-op threads.
 * epoch  one epoch of 1,024 preloaded images, batch 64  DistillationEpochPairedBenchmark
          student small-cnn on the occluded view, a fresh Adam optimizer per epoch;
          FINE_TUNE (cross-entropy), KD_LIVE_TEACHER (the teacher, a second small-cnn, runs
@@ -47,7 +51,7 @@ torch.set_num_interop_threads(1)
 
 # The Java small-cnn in PyTorch, as the model fixtures define it (default widths 32, 64, 128, 256).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
-from make_fixtures import SmallCnn  # noqa: E402
+from make_fixtures import ResNet, SmallCnn  # noqa: E402
 
 CLASSES = 8
 
@@ -190,9 +194,34 @@ def epoch_section(args, rows):
                times[strategy], "ms/op", 1e3)
 
 
+def optimizer_section(args, rows):
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(42)
+    model = ResNet(18, CLASSES, channels=1)
+    x = torch.rand(64, 1, 48, 48)
+    y = torch.randint(0, CLASSES, (64,))
+    F.cross_entropy(model(x)[0], y).backward()
+    grads = [p.grad.clone() for p in model.parameters()]
+    for name, make in (
+            ("sgd-nesterov-wd", lambda ps: torch.optim.SGD(ps, lr=0.01, momentum=0.9,
+                                                           nesterov=True, weight_decay=5e-4)),
+            ("adam", lambda ps: torch.optim.Adam(ps, lr=1e-3))):
+        for p, g in zip(model.parameters(), grads):
+            p.grad = g.clone()
+        opt = make(model.parameters())
+
+        def step():
+            opt.step()
+            opt.zero_grad(set_to_none=False)
+
+        values = measure(step, args.warmup, args.iterations, args.time)
+        report(rows, "optimizer", "%s resnet18@1x48x48 threads=%d" % (name, args.threads),
+               values, "ms/op", 1e3)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=["step", "loss", "epoch"], action="append")
+    parser.add_argument("--only", choices=["step", "loss", "epoch", "optimizer"], action="append")
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads (step, epoch)")
     parser.add_argument("--loss-threads", type=int, default=1, help="intra-op threads (loss)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up iterations")
@@ -202,7 +231,7 @@ def main():
     parser.add_argument("--epoch-iterations", type=int, default=5, help="measured rounds (epoch)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
-    sections = args.only or ["step", "loss", "epoch"]
+    sections = args.only or ["step", "loss", "epoch", "optimizer"]
     load_before = os.getloadavg()
     print("# torch %s, python %s, %s, %d logical CPUs, load average %.2f %.2f %.2f"
           % (torch.__version__, platform.python_version(), platform.machine(), os.cpu_count(),
@@ -215,6 +244,8 @@ def main():
         loss_section(args, rows)
     if "epoch" in sections:
         epoch_section(args, rows)
+    if "optimizer" in sections:
+        optimizer_section(args, rows)
     load_after = os.getloadavg()
     print("# %.0f s; load average after %.2f %.2f %.2f" % (time.time() - started, *load_after))
     if args.json:

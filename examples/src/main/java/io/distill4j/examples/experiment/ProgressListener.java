@@ -100,6 +100,7 @@ public final class ProgressListener implements DistillationListener {
                                                 : Checks.format(" | val mae %.3f", v.metric())));
         sb.append(Checks.format(" | %.0f img/s", result.imagesPerSecond()));
         sb.append(Checks.format(" | %.1fs", result.timings().totalNanos() / 1e9));
+        residentMegabytes().ifPresent(mb -> sb.append(Checks.format(" | rss %d MB", mb)));
         if (interactive) {
             out.print("\r\033[K");
         }
@@ -140,6 +141,25 @@ public final class ProgressListener implements DistillationListener {
                 throw new UncheckedIOException("cannot write the training log", e);
             }
         }
+    }
+
+    /**
+     * The process's resident set (VmRSS of {@code /proc/self/status}, native memory included), on
+     * Linux; empty elsewhere.
+     */
+    static java.util.OptionalLong residentMegabytes() {
+        Path status = Path.of("/proc/self/status");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return java.util.OptionalLong.of(
+                            Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or no procfs: the line goes without it.
+        }
+        return java.util.OptionalLong.empty();
     }
 
     private String prefix(int epoch) {
