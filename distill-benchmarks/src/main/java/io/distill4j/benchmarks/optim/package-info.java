@@ -1,0 +1,2 @@
+/** JMH benchmarks of the optimizers. */
+package io.distill4j.benchmarks.optim;
