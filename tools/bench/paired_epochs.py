@@ -38,9 +38,12 @@ training faces and every validation and test row, written once and read by both 
 same architecture, batch, optimizer and schedule, 2 intra-op threads and 1 inter-op thread
 (Java: -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1; PyTorch:
 torch.set_num_threads(2), set_num_interop_threads(1); OMP_NUM_THREADS=2 for both). The KD-type
-students use the library's memory cache on the Java side (--java-cache, default memory) and the
-same cache on the PyTorch side (--pytorch-teacher-outputs, default cache): in a single epoch
-both fill it as they go, i.e. the teacher runs once per image.
+students use the library's memory cache on the Java side (--java-cache, default memory), which
+`distill` fills before the student's first epoch (every training image, clean and flipped, in the
+data's order), so no teacher pass falls inside a Java epoch; the PyTorch side does the same with
+--pytorch-teacher-outputs precomputed (the default). With --pytorch-teacher-outputs cache the
+PyTorch epoch fills its cache as it goes and so contains the teacher's passes (about 4 s of a
+5,120-face resnet18 epoch here): compare "train - teacher" then.
 
 What each number means (one row per run in times.csv; seconds):
 
@@ -51,8 +54,9 @@ What each number means (one row per run in times.csv; seconds):
 * data, teacher, forward (student forward + loss), backward (loss read + backward),
   optimizer (step + zeroing), validation: the parts, as Timings defines them.
 * wall:       PyTorch only: the epoch's wall time (the parts plus the untimed bits between them).
-* teacher passes: images the teacher ran on during the epoch (Java: the "teacher cache:" line
-              of a KD-type run; PyTorch: its --json), to check both sides did the same work.
+* teacher passes: images the teacher computed outputs for (Java: the "teacher cache:" line of a
+              KD-type run, all of them before the epoch; PyTorch: its --json, 0 when
+              precomputed), to check both sides did the same work.
 * process:    the whole command's wall time (JVM or Python start, data loading, teacher test
               evaluation, the epoch, checkpoints): context, not compared.
 * load:       the 1-minute load average just before the run (a quiet machine shows < 0.5
@@ -93,7 +97,7 @@ PARTS = ["data", "teacher", "forward", "backward", "optimizer", "validation"]
 LINE = re.compile(
     r"^(?P<label>.+?) epoch (?P<epoch>\d+)/(?P<epochs>\d+) loss (?P<loss>[-\d.naNinf]+).*?"
     r"\| val acc (?P<acc>[\d.]+)% \| (?P<ips>\d+) img/s \| (?P<total>[\d.]+)s \| "
-    r"data (?P<data>[\d.]+)s, teacher (?P<teacher>[\d.]+)s, student forward (?P<forward>[\d.]+)s,"
+    r"(?:rss (?P<rss>\d+) MB \| )?data (?P<data>[\d.]+)s, teacher (?P<teacher>[\d.]+)s, student forward (?P<forward>[\d.]+)s,"
     r" backward (?P<backward>[\d.]+)s, optimizer (?P<optimizer>[\d.]+)s, validation "
     r"(?P<validation>[\d.]+)s")
 
@@ -472,7 +476,7 @@ def main():
     p.add_argument("--pytorch-isa", default="inherit",
                    help="ONEDNN_MAX_CPU_ISA for the PyTorch runs; inherit: unset (oneDNN's best)")
     p.add_argument("--java-cache", default="memory", choices=["memory", "disk", "off"])
-    p.add_argument("--pytorch-teacher-outputs", default="cache",
+    p.add_argument("--pytorch-teacher-outputs", default="precomputed",
                    choices=["cache", "live", "precomputed"])
     p.add_argument("--pytorch-malloc", default="default", choices=["default", "tuned"],
                    help="tuned: the ./distill launcher's glibc malloc settings for PyTorch too")

@@ -18,8 +18,12 @@ Each part mirrors the Java code it names (read from the sources, not guessed):
   an empty Image name are skipped (only when that column exists), then the majority rule: votes
   of 1 are dropped (set to 0), the class with the most remaining votes (first on ties) must hold
   more than half of them, and unknown (8) or NF (9) winners are skipped. 8 classes.
-  Pixels: FaceImage.fromGreyBytes, (byte & 0xFF) / 255f, float32 in [0, 1], no normalization
-  (the checkpoints' mean/std are empty; issue 12 part 4 may change that).
+  Pixels: FaceImage.fromGreyBytes, (byte & 0xFF) / 255f, float32 in [0, 1].
+* Input normalization (--input-norm, as the library's): "dataset" (the default) is
+  ChannelStatistics.of(train split, ..., 25000): the population mean and standard deviation of
+  the clean training images (image floor(k * N / min(N, 25000)) for k < min(N, 25000)), in
+  double precision, rounded to float32, applied inside the model as (x - mean) / std to both
+  views (Normalization.apply); "none" feeds [0, 1] pixels.
 * Views: PairedViewDataset.view: the clean image is augmented first (Augmentation.apply: a
   SplittableRandom seeded by Seeds.mix(seed, epoch, index); flip with probability 1/2, then the
   crop move dx, dy in [-pad, pad]); the occluded view is the augmented image with
@@ -397,6 +401,33 @@ def build_model(name, seed):
                 m.running_mean.zero_()
                 m.running_var.fill_(1.0)
     return model
+
+
+def channel_statistics(clean, max_images=25000):
+    """ChannelStatistics.of: per-channel population mean and std of evenly spaced clean images
+    (float64 sums, rounded to float32)."""
+    size = clean.shape[0]
+    count = min(size, max_images)
+    index = (np.arange(count, dtype=np.int64) * size) // count
+    x = clean.numpy()[index].astype(np.float64)
+    mean = x.mean(axis=(0, 2, 3))
+    variance = np.maximum(0.0, (x * x).mean(axis=(0, 2, 3)) - mean * mean)
+    return mean.astype(np.float32), np.sqrt(variance).astype(np.float32), count
+
+
+class Normalized(nn.Module):
+    """A model that normalizes its input first: (x - mean) / std per channel, as
+    NetworkBlock.forward applies its Normalization."""
+
+    def __init__(self, net, mean, std):
+        super().__init__()
+        self.net = net
+        shape = (1, len(mean), 1, 1)
+        self.register_buffer("mean", torch.from_numpy(np.asarray(mean, np.float32)).view(shape))
+        self.register_buffer("std", torch.from_numpy(np.asarray(std, np.float32)).view(shape))
+
+    def forward(self, x):
+        return self.net((x - self.mean) / self.std)
 
 
 # ------------------------------------------------------------------ losses
@@ -795,6 +826,9 @@ def parse_args(argv=None):
     p.add_argument("--limit", type=int, default=0,
                    help="use only the first N training faces (validation and test whole)")
     p.add_argument("--threads", type=int, default=2, help="intra-op threads (default: 2)")
+    p.add_argument("--input-norm", default="dataset", choices=["dataset", "none"],
+                   help="normalize inputs by the clean training images' mean and std"
+                        " (default), or not")
     p.add_argument("--only", choices=STAGES,
                    help="run one stage: teacher, or one student strategy (with --load-teacher)")
     p.add_argument("--save-teacher", help="write the teacher (best validation epoch) here")
@@ -860,13 +894,28 @@ def main(argv=None):
                   load_seconds=load_seconds, limit=args.limit, **files),
         stages=[])
 
+    if args.input_norm == "dataset":
+        mean, std, counted = channel_statistics(data["train"][0])
+        log("input normalization: mean %s, std %s, from %d clean training images"
+            % (mean.tolist(), std.tolist(), counted))
+    else:
+        mean, std = None, None
+
+    report["input_norm"] = dict(mode=args.input_norm,
+                                mean=None if mean is None else mean.tolist(),
+                                std=None if std is None else std.tolist())
+
+    def new_model():
+        net = build_model(args.model, args.seed)
+        return net if mean is None else Normalized(net, mean, std)
+
     stages = [args.only] if args.only else (["teacher"] if not args.load_teacher else []) + \
         args.strategy_list
     test_clean, test_labels = data["test"]
 
     # The teacher: trained (a fresh model, seed --seed) or loaded.
     if "teacher" in stages:
-        teacher = build_model(args.model, args.seed)
+        teacher = new_model()
         history, best_state = train("teacher", teacher, data, args, log,
                                     epochs=args.teacher_epochs, lr=args.teacher_lr,
                                     seed=args.seed)
@@ -883,7 +932,7 @@ def main(argv=None):
             print("pytorch_protocol: --load-teacher %s holds a %s, but --model is %s"
                   % (args.load_teacher, saved.get("model"), args.model), file=sys.stderr)
             return 2
-        teacher = build_model(args.model, args.seed)
+        teacher = new_model()
         teacher.load_state_dict(saved["state"])
         stage = dict(stage="teacher", loaded=args.load_teacher)
     teacher.eval()

@@ -1,0 +1,1 @@
+/usr/bin/python3 /work/main/tools/bench/pytorch_protocol.py --root /tmp/paired-5120/data-isa-probe --threads 2 --only teacher --teacher-epochs 1 --model resnet18 --batch-size 64 --lr 0.05 --optimizer sgd --weight-decay 0.0005 --schedule one-cycle --augment flip --seed 1 --momentum 0.9 --nesterov --warmup 0.1

@@ -1,0 +1,1 @@
+/work/main/distill train-teacher --teacher-epochs 1 --out /tmp/paired-5120/java/r1/teacher --dataset ferplus --root /tmp/paired-5120/data-first-5120 --model resnet18 --batch-size 64 --lr 0.05 --optimizer sgd --weight-decay 0.0005 --schedule one-cycle --augment flip --seed 1 --momentum 0.9 --nesterov --warmup 0.1

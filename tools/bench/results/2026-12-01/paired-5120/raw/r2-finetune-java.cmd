@@ -1,0 +1,1 @@
+/work/main/distill distill --strategy finetune --teacher /tmp/paired-5120/java/r1/teacher/teacher/best.json --epochs 1 --out /tmp/paired-5120/java/r2/finetune --dataset ferplus --root /tmp/paired-5120/data-first-5120 --cache memory --batch-size 64 --lr 0.01 --optimizer sgd --weight-decay 0.0005 --schedule one-cycle --augment flip --seed 1 --momentum 0.9 --nesterov --warmup 0.1
