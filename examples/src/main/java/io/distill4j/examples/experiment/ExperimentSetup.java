@@ -16,12 +16,7 @@ import io.distill4j.models.NetworkBuilder;
 import io.distill4j.models.Normalization;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 
@@ -141,18 +136,8 @@ final class ExperimentSetup {
 
     /** A progress listener that also appends every epoch to {@code train.log}. */
     DistillationListener progress(String label, int batchesPerEpoch) {
-        Writer log;
-        try {
-            log =
-                    Files.newBufferedWriter(
-                            out.resolve("train.log"),
-                            StandardCharsets.UTF_8,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + out.resolve("train.log"), e);
-        }
-        return new ProgressListener(label, console, interactive, batchesPerEpoch, log);
+        return new ProgressListener(
+                label, console, interactive, batchesPerEpoch, out.resolve("train.log"));
     }
 
     /** {@code CxHxW}. */

@@ -7,14 +7,17 @@ import io.distill4j.core.TrainingHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
  * Shows training progress: on a terminal, a progress bar per epoch redrawn in place with the
  * running loss terms and throughput; elsewhere (CI logs, pipes), one line per epoch. Every epoch
- * is also appended to a log file when one is given.
+ * is also appended to a log file when one is given (opened and closed per line, so that no file
+ * handle outlives a run, however many runs one process makes).
  */
 public final class ProgressListener implements DistillationListener {
 
@@ -24,7 +27,7 @@ public final class ProgressListener implements DistillationListener {
     private final PrintWriter out;
     private final boolean interactive;
     private final long batchesPerEpoch;
-    private final Writer log;
+    private final Path log;
 
     private long epochStart;
     private long images;
@@ -37,10 +40,10 @@ public final class ProgressListener implements DistillationListener {
      * @param out where progress goes (standard error, usually)
      * @param interactive whether to redraw a bar in place (a terminal)
      * @param batchesPerEpoch the number of batches per epoch, for the bar (0 if unknown)
-     * @param log a writer for per-epoch lines, or {@code null} for none
+     * @param log a file the per-epoch lines are appended to, or {@code null} for none
      */
     public ProgressListener(
-            String label, PrintWriter out, boolean interactive, long batchesPerEpoch, Writer log) {
+            String label, PrintWriter out, boolean interactive, long batchesPerEpoch, Path log) {
         this.label = label;
         this.out = out;
         this.interactive = interactive;
@@ -105,14 +108,7 @@ public final class ProgressListener implements DistillationListener {
             out.print("\r\033[K");
         }
         out.println(sb);
-        if (log != null) {
-            try {
-                log.write(sb + " | " + result.timings() + System.lineSeparator());
-                log.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the training log", e);
-            }
-        }
+        append(sb + " | " + result.timings());
     }
 
     /** {@inheritDoc} */
@@ -133,13 +129,22 @@ public final class ProgressListener implements DistillationListener {
     private void line(String text) {
         out.println(text);
         out.flush();
-        if (log != null) {
-            try {
-                log.write(text + System.lineSeparator());
-                log.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the training log", e);
-            }
+        append(text);
+    }
+
+    private void append(String text) {
+        if (log == null) {
+            return;
+        }
+        try {
+            Files.writeString(
+                    log,
+                    text + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training log " + log, e);
         }
     }
 

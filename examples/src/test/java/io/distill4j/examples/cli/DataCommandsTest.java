@@ -2,9 +2,12 @@ package io.distill4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,10 +83,39 @@ final class DataCommandsTest {
         Cli generate =
                 Cli.run("generate", "--format", "ferplus", "--out", dir.toString(), "--size", "100");
         assertThat(generate.status).as(generate.err).isZero();
-        assertThat(generate.out).contains("fer2013.csv").contains("(120 rows)");
+        assertThat(generate.out)
+                .contains("fer2013.csv")
+                .contains("(100 rows: 80 Training, 10 PublicTest, 10 PrivateTest)");
+        assertThat(lines(dir.resolve("fer2013.csv"))).isEqualTo(101); // the header and 100 rows
+        assertThat(lines(dir.resolve("fer2013new.csv"))).isEqualTo(101);
         Cli stats = Cli.run("stats", "--dataset", "ferplus", "--root", dir.toString());
         assertThat(stats.status).as(stats.err).isZero();
         assertThat(stats.out).contains("train: ").contains("test: ");
+    }
+
+    @Test
+    void generate_ferplusFullSize_splitsAsFer2013() {
+        assertThat(GenerateCommand.ferPlusRows(35_887)).containsExactly(28_709, 3_589, 3_589);
+        assertThat(GenerateCommand.ferPlusRows(3)).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void generate_ferplusTooSmall_exitsTwo(@TempDir Path dir) {
+        Cli cli =
+                Cli.run("generate", "--format", "ferplus", "--out", dir.toString(), "--size", "2");
+        assertThat(cli.status).isEqualTo(2);
+        assertThat(cli.err.trim())
+                .isEqualTo(
+                        "distill: --size must be >= 3 for ferplus (a row for each of Training,"
+                                + " PublicTest and PrivateTest), was 2");
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> s = Files.lines(file)) {
+            return s.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
