@@ -125,18 +125,21 @@ public final class PairedViewDataset extends RandomAccessDataset implements Epoc
     public Record get(NDManager manager, long index) throws IOException {
         PairedView view = view(index);
         Shape shape = new Shape(channels, height, width);
-        NDArray clean = manager.create(view.clean().pixels(), shape);
-        NDArray occluded = manager.create(view.occluded().pixels(), shape);
+        // OwnedArrays, not manager.create: no direct buffer per image left for the collector.
+        NDArray clean = OwnedArrays.of(manager, view.clean().pixels(), shape);
+        NDArray occluded = OwnedArrays.of(manager, view.occluded().pixels(), shape);
         float[] target = view.target();
         NDArray targetArray =
-                source.softLabels() ? manager.create(target) : manager.create(target[0]);
+                source.softLabels()
+                        ? OwnedArrays.of(manager, target, new Shape(target.length))
+                        : OwnedArrays.of(manager, target[0]);
         NDList data = new NDList(2);
         data.add(BatchLayout.DATA_CLEAN, clean);
         data.add(BatchLayout.DATA_OCCLUDED, occluded);
         NDList labels = new NDList(3);
         labels.add(BatchLayout.LABEL_TARGET, targetArray);
-        labels.add(BatchLayout.LABEL_INDEX, manager.create(view.index()));
-        labels.add(BatchLayout.LABEL_AUGMENTATION, manager.create(view.augmentation()));
+        labels.add(BatchLayout.LABEL_INDEX, OwnedArrays.of(manager, view.index()));
+        labels.add(BatchLayout.LABEL_AUGMENTATION, OwnedArrays.of(manager, view.augmentation()));
         return new Record(data, labels);
     }
 

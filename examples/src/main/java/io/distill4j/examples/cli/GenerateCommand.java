@@ -85,7 +85,12 @@ public final class GenerateCommand implements Callable<Integer> {
                     throw new UserException(Checks.format("--size must be >= 1, was %d", size));
                 }
                 int images =
-                        UtkFaceWriter.builder().setDirectory(out).optCount(size).optSeed(seed).write().size();
+                        UtkFaceWriter.builder()
+                                .setDirectory(out)
+                                .optCount(size)
+                                .optSeed(seed)
+                                .write()
+                                .size();
                 message = Checks.format("wrote %d UTKFace images to %s", images, out);
                 break;
             default:
