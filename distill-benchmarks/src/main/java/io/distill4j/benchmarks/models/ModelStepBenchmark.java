@@ -12,26 +12,18 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.distill4j.benchmarks.AbstractModelBenchmark;
 import io.distill4j.core.Task;
 import io.distill4j.core.TaskLoss;
 import io.distill4j.models.Architectures;
 import io.distill4j.models.InputShapes;
 import io.distill4j.models.ModelTeacher;
 import io.distill4j.models.NetworkBlock;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Measures, per architecture and input, one training step of a student (forward, cross-entropy,
@@ -46,20 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * example, {@code -p model=resnet50@3x224x224,vgg-f@3x224x224 -p batchSize=16} (seconds per
  * step).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=2",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"
-        })
-@State(Scope.Benchmark)
-public class ModelStepBenchmark {
+public class ModelStepBenchmark extends AbstractModelBenchmark {
 
     /** The architecture and its input, {@code name@CxHxW}. */
     @Param({"small-cnn@1x48x48", "resnet18@1x48x48"})

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.distill4j.benchmarks.AbstractModelBenchmark;
 import io.distill4j.core.Task;
 import io.distill4j.core.TaskLoss;
 import io.distill4j.core.optim.TorchAdam;
@@ -20,20 +21,11 @@ import io.distill4j.models.InputShapes;
 import io.distill4j.models.NetworkBlock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Measures one optimizer step over every parameter of a model, as the {@code Distiller} takes it
@@ -53,20 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code mvn -B -pl distill-benchmarks -am package -DskipTests && java -jar
  * distill-benchmarks/target/benchmarks.jar OptimizerStepBenchmark} (milliseconds per step).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
-@Fork(
-        value = 1,
-        jvmArgsAppend = {
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=2",
-            "-Dai.djl.pytorch.num_interop_threads=1",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"
-        })
-@State(Scope.Benchmark)
-public class OptimizerStepBenchmark {
+public class OptimizerStepBenchmark extends AbstractModelBenchmark {
 
     /** The optimizer: the protocol's SGD, or Adam. */
     @Param({"sgd-nesterov-wd", "adam"})
