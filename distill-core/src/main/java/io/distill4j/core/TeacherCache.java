@@ -749,7 +749,8 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
                 for (int r = 0; r < batch; r++) {
                     System.arraycopy(all, r * recordSize + offset, part, r * size, size);
                 }
-                arrays.add(manager.create(part, new Shape(batch).addAll(shape)));
+                // not manager.create: its direct buffer would wait for the collector (OwnedArrays)
+                arrays.add(OwnedArrays.of(manager, part, new Shape(batch).addAll(shape)));
                 offset += size;
             }
             Map<String, NDArray> features = new LinkedHashMap<>();

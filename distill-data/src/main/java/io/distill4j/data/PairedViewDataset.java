@@ -14,6 +14,7 @@ import ai.djl.util.Progress;
 import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
 import io.distill4j.core.EpochAware;
+import io.distill4j.core.OwnedArrays;
 import io.distill4j.core.Task;
 import io.distill4j.data.occlusion.Occlusion;
 import io.distill4j.data.occlusion.Occlusions;

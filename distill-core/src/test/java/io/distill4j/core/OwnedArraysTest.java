@@ -1,4 +1,4 @@
-package io.distill4j.data;
+package io.distill4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

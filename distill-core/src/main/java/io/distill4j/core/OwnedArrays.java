@@ -1,4 +1,4 @@
-package io.distill4j.data;
+package io.distill4j.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,9 +18,10 @@ import java.nio.ByteOrder;
  * of megabytes of them waited between collections, and the allocator's footprint, the process's
  * resident set, crept up by the highest such pile so far: 470 MB over 8 epochs of 34,042 faces
  * with {@code small-cnn}. Here the values go through one reused buffer per thread, and the array
- * returned is the engine's own copy ({@code duplicate()}), freed when it is closed.
+ * returned is the engine's own copy ({@code duplicate()}), freed when it is closed. Use it wherever
+ * arrays are made from Java values on every batch or every sample.
  */
-final class OwnedArrays {
+public final class OwnedArrays {
 
     private static final ThreadLocal<ByteBuffer[]> SCRATCH =
             ThreadLocal.withInitial(() -> new ByteBuffer[1]);
@@ -35,7 +36,7 @@ final class OwnedArrays {
      * @param shape the shape
      * @return the array
      */
-    static NDArray of(NDManager manager, float[] values, Shape shape) {
+    public static NDArray of(NDManager manager, float[] values, Shape shape) {
         ByteBuffer buffer = scratch(values.length * Float.BYTES);
         buffer.asFloatBuffer().put(values);
         return owned(manager, buffer, shape, DataType.FLOAT32);
@@ -48,7 +49,7 @@ final class OwnedArrays {
      * @param value the value
      * @return the array
      */
-    static NDArray of(NDManager manager, long value) {
+    public static NDArray of(NDManager manager, long value) {
         ByteBuffer buffer = scratch(Long.BYTES);
         buffer.putLong(0, value);
         return owned(manager, buffer, new Shape(), DataType.INT64);
@@ -61,7 +62,7 @@ final class OwnedArrays {
      * @param value the value
      * @return the array
      */
-    static NDArray of(NDManager manager, int value) {
+    public static NDArray of(NDManager manager, int value) {
         ByteBuffer buffer = scratch(Integer.BYTES);
         buffer.putInt(0, value);
         return owned(manager, buffer, new Shape(), DataType.INT32);
@@ -74,7 +75,7 @@ final class OwnedArrays {
      * @param value the value
      * @return the array
      */
-    static NDArray of(NDManager manager, float value) {
+    public static NDArray of(NDManager manager, float value) {
         ByteBuffer buffer = scratch(Float.BYTES);
         buffer.putFloat(0, value);
         return owned(manager, buffer, new Shape(), DataType.FLOAT32);
