@@ -16,6 +16,7 @@ import io.distill4j.core.optim.LearningRateSchedule;
 import io.distill4j.core.optim.TorchAdam;
 import io.distill4j.core.optim.TorchSgd;
 import io.distill4j.data.Augmentation;
+import io.distill4j.data.FaceSplit;
 import io.distill4j.data.PairedViewDataset;
 import io.distill4j.data.occlusion.Occlusions;
 import io.distill4j.data.synthetic.SyntheticFaces;
@@ -75,18 +76,8 @@ public final class MemorySoak {
                         .optSeed(3)
                         .setSampling(32, true)
                         .build();
-        PairedViewDataset sequential =
-                PairedViewDataset.builder()
-                        .setSource(faces.split(Usage.TRAIN))
-                        .optOcclusion(Occlusions.vrHeadset())
-                        .setSampling(64, false)
-                        .build();
-        PairedViewDataset test =
-                PairedViewDataset.builder()
-                        .setSource(faces.split(Usage.TEST))
-                        .optOcclusion(Occlusions.vrHeadset())
-                        .setSampling(64, false)
-                        .build();
+        PairedViewDataset sequential = inOrder(faces.split(Usage.TRAIN));
+        PairedViewDataset test = inOrder(faces.split(Usage.TEST));
         int steps = (trainSize + 31) / 32 * epochs;
         Map<String, Supplier<Optimizer>> optimizers =
                 Map.of(
@@ -261,5 +252,14 @@ public final class MemorySoak {
             }
         }
         throw new IOException("no VmRSS line in /proc/self/status");
+    }
+
+    /** A split behind the headset, in file order, batches of 64, no augmentation. */
+    private static PairedViewDataset inOrder(FaceSplit split) {
+        return PairedViewDataset.builder()
+                .setSource(split)
+                .optOcclusion(Occlusions.vrHeadset())
+                .setSampling(64, false)
+                .build();
     }
 }
