@@ -19,6 +19,9 @@ distill-models/src/test/resources/fixtures/ and the Java tests compare against t
   reference/<name>.io.npz       the fixed input ("input") and PyTorch's outputs in eval mode
                                ("prediction", "embedding", then each feature by its name);
   reference/<name>.json         its configuration, parameter count and output shapes.
+  reference/<name>.train.npz    for resnet18/50: outputs and input gradient of
+                               one training-mode pass (see training_references; alone with
+                               --training-only).
 * reference/param_counts.json  parameter counts of the full-size architectures, counted here.
 
 The architectures below mirror torchvision's definitions layer for layer (torchvision itself is
@@ -411,6 +414,37 @@ def references():
             ["%.3g" % float(t.abs().max()) for t in outs]))
 
 
+# small-cnn has dropout, random in training mode: not comparable.
+TRAINING_REFERENCES = ["resnet18-slim", "resnet50-slim"]
+
+
+def training_references():
+    """reference/<name>.train.npz: the same weights and input as reference/<name>.npz, one
+    forward pass in training mode (batch statistics), the loss sum_k sum(output_k * weight_k)
+    over every output with fixed random weights ("weight_<output>"), and PyTorch's outputs
+    ("<output>") and the loss's gradient with respect to the input ("input_grad")."""
+    out = os.path.join(OUT, "reference")
+    for i, (name, build, config, shape, features) in enumerate(REFERENCES):
+        if name not in TRAINING_REFERENCES:
+            continue
+        torch.manual_seed(100 + i)
+        model = randomize(build(), 100 + i).train()
+        x = torch.rand((2,) + shape, generator=torch.Generator().manual_seed(200 + i))
+        x.requires_grad_(True)
+        outs = model(x)
+        keys = ["prediction", "embedding"] + features
+        g = torch.Generator().manual_seed(300 + i)
+        weights = {k: torch.randn(t.shape, generator=g) for k, t in zip(keys, outs)}
+        loss = sum((t * weights[k]).sum() for k, t in zip(keys, outs))
+        loss.backward()
+        data = {"input": x.detach().numpy(), "input_grad": x.grad.numpy()}
+        data.update({"weight_" + k: w.numpy() for k, w in weights.items()})
+        data.update({k: t.detach().numpy() for k, t in zip(keys, outs)})
+        np.savez(os.path.join(out, name + ".train.npz"), **data)
+        print("%-22s training step: loss %.6g, max|input grad| %.3g" % (
+            name, float(loss), float(x.grad.abs().max())))
+
+
 def param_counts():
     counts = {}
     for depth in (18, 34, 50, 101, 152):
@@ -441,6 +475,10 @@ def param_counts():
 if __name__ == "__main__":
     torch.manual_seed(0)
     torch.set_num_threads(1)
-    tiny_torchscript()
-    references()
-    param_counts()
+    if sys.argv[1:] == ["--training-only"]:
+        training_references()  # without rewriting the other fixtures
+    else:
+        tiny_torchscript()
+        references()
+        training_references()
+        param_counts()

@@ -44,6 +44,22 @@ final class Layers {
         String describe();
     }
 
+    /**
+     * Closes an intermediate array once the next layer has consumed it, unless that layer handed
+     * the same object back. Why: an array made in a forward pass otherwise lives until its
+     * manager closes at the end of the batch, so every layer writes to memory no one has touched
+     * lately; freed at once, it goes back to libtorch's allocator and the next layer's output
+     * reuses it while it is still in cache, as in PyTorch, where a tensor is freed when its last
+     * reference goes. resnet18's forward pass took 72-77 ms a batch of 64 against 65-67 ms for
+     * the same network as TorchScript in the same libtorch. Autograd keeps its own reference to
+     * whatever the backward pass needs, so this is safe while training too.
+     */
+    static void release(NDArray consumed, NDArray produced) {
+        if (consumed != produced) {
+            consumed.close();
+        }
+    }
+
     static Conv2d conv(int filters, int kernel, int stride, int padding, boolean bias) {
         return new Conv.Builder()
                 .setFilters(filters)
@@ -349,7 +365,11 @@ final class Layers {
                 PairList<String, Object> params) {
             NDList x = inputs;
             for (Block block : blocks) {
-                x = block.forward(parameterStore, x, training, params);
+                NDList in = x;
+                x = block.forward(parameterStore, in, training, params);
+                if (in != inputs) {
+                    release(in.singletonOrThrow(), x.singletonOrThrow());
+                }
             }
             return x;
         }
@@ -435,15 +455,27 @@ final class Layers {
             NDArray x = inputs.singletonOrThrow();
             NDArray out = x;
             for (int i = 0; i < main.size(); i += 2) {
-                out = run(main.get(i), parameterStore, out, training, params);
-                out = run(main.get(i + 1), parameterStore, out, training, params);
+                out = step(out, x, run(main.get(i), parameterStore, out, training, params));
+                out = step(out, x, run(main.get(i + 1), parameterStore, out, training, params));
                 if (i + 2 < main.size()) {
-                    out = Activation.relu(out);
+                    out = step(out, x, Activation.relu(out));
                 }
             }
             NDArray identity =
                     downsample == null ? x : run(downsample, parameterStore, x, training, params);
-            return new NDList(Activation.relu(out.add(identity)));
+            NDArray sum = step(out, x, out.add(identity));
+            if (identity != x) {
+                release(identity, sum);
+            }
+            return new NDList(step(sum, x, Activation.relu(sum)));
+        }
+
+        /** Releases {@code consumed} (never the block's input) and returns {@code produced}. */
+        private static NDArray step(NDArray consumed, NDArray input, NDArray produced) {
+            if (consumed != input) {
+                release(consumed, produced);
+            }
+            return produced;
         }
 
         private static NDArray run(

@@ -209,9 +209,19 @@ public final class NetworkBlock extends AbstractBlock {
         checkInput(images.getShape());
         NDArray x = descriptor.normalization().apply(images);
         NDArray[] outputs = new NDArray[nodes.size()];
+        boolean[] returned = new boolean[nodes.size()];
+        returned[nodes.size() - 1] = true;
+        returned[embeddingNode] = true;
+        for (int node : featureNodes) {
+            returned[node] = true;
+        }
         for (int i = 0; i < nodes.size(); i++) {
-            x = nodes.get(i).forward(parameterStore, new NDList(x), training, params).singletonOrThrow();
+            NDArray in = x;
+            x = nodes.get(i).forward(parameterStore, new NDList(in), training, params).singletonOrThrow();
             outputs[i] = x;
+            if (in != images && (i == 0 || !returned[i - 1])) {
+                Layers.release(in, x);
+            }
         }
         NDList result = new NDList(2 + featureNodes.length);
         result.add(x);

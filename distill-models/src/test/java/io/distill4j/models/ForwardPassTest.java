@@ -11,6 +11,7 @@ import io.distill4j.core.ModelOutput;
 import io.distill4j.core.OutputSpec;
 import io.distill4j.core.Task;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,6 +49,42 @@ final class ForwardPassTest {
             assertThat(out.getPrediction().getShape()).isEqualTo(new Shape(1, classes));
             assertThat(out.getPrediction().isInfinite().any().getBoolean()).isFalse();
             assertThat(out.getPrediction().isNaN().any().getBoolean()).isFalse();
+        }
+    }
+
+    /**
+     * A forward pass releases its intermediate arrays as it goes (Layers.release): what stays in
+     * the batch's manager afterwards is the returned outputs and a few per-layer handles, not the
+     * hundreds of activations of a resnet18 (the input is not closed).
+     */
+    @Test
+    void forward_resnet18_leavesOnlyItsOutputsOpen() {
+        NetworkBlock block =
+                Architectures.builder("resnet18")
+                        .setInputShape(1, 48, 48)
+                        .setTask(Task.classification(8))
+                        .build();
+        try (ModelStudent student = ModelStudent.create(block);
+                NDManager manager = NDManager.newBaseManager()) {
+            NDArray images = manager.randomUniform(0, 1, new Shape(4, 1, 48, 48));
+            for (boolean training : new boolean[] {true, false}) {
+                try (NDManager batch = manager.newSubManager()) {
+                    batch.tempAttachAll(images); // the layers' arrays are made in the input's manager
+                    NDList out =
+                            student.getBlock()
+                                    .forward(
+                                            new ParameterStore(batch, false),
+                                            new NDList(images),
+                                            training);
+                    long open =
+                            batch.getManagedArrays().stream().filter(a -> !a.isReleased()).count();
+                    // prediction, embedding and 4 stage features
+                    assertThat(out).hasSize(6);
+                    assertThat(open).as("open arrays, training %s", training).isLessThan(20);
+                    assertThat(images.isReleased()).isFalse();
+                    out.forEach(a -> assertThat(a.isReleased()).isFalse());
+                }
+            }
         }
     }
 
