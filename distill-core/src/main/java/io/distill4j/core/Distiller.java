@@ -349,6 +349,7 @@ public final class Distiller {
 
         Iterator<Batch> batches = trainer.iterateDataset(train).iterator();
         while (true) {
+            StopRequest.throwIfRequested();
             long start = System.nanoTime();
             if (!batches.hasNext()) {
                 dataNanos += System.nanoTime() - start;
@@ -546,6 +547,7 @@ public final class Distiller {
         Evaluation.Accumulator accumulator = new Evaluation.Accumulator(task);
         for (Batch batch : trainer.iterateDataset(validation)) {
             try (batch) {
+                StopRequest.throwIfRequested();
                 NDList predictions =
                         trainer.evaluate(new NDList(BatchLayout.images(batch, studentView)));
                 accumulator.add(

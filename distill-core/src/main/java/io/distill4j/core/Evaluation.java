@@ -98,6 +98,7 @@ public final class Evaluation {
         Accumulator accumulator = new Accumulator(task);
         for (Batch batch : dataset.getData(manager)) {
             try (batch) {
+                StopRequest.throwIfRequested();
                 NDArray prediction = predict.apply(BatchLayout.images(batch, view));
                 accumulator.add(prediction, BatchLayout.target(batch), BatchLayout.indices(batch));
             }

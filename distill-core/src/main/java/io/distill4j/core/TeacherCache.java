@@ -299,6 +299,7 @@ public final class TeacherCache implements TeacherOutputSource, AutoCloseable {
         long computed = 0;
         for (Batch batch : dataset.getData(manager)) {
             try (batch) {
+                StopRequest.throwIfRequested();
                 NDArray images = BatchLayout.images(batch, View.CLEAN);
                 long[] indices =
                         BatchLayout.indices(batch).toType(DataType.INT64, false).toLongArray();

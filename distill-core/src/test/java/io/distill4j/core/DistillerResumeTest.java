@@ -305,4 +305,94 @@ final class DistillerResumeTest {
         // The resume file still holds epoch 1, the last finished one.
         assertThat(ResumeFile.read(file, TASK).orElseThrow().history()).hasSize(1);
     }
+
+    /**
+     * A resumable run whose listener calls {@code action} after batch 2 of epoch 2 and records the
+     * batches of epoch 2 in {@code seen}.
+     */
+    private Distiller stoppingRun(Path file, Runnable action, List<Integer> seen) {
+        return Distiller.builder()
+                .setTask(TASK)
+                .setStudent(newStudent())
+                .setLoss(TaskLoss.crossEntropy())
+                .optOptimizer(nesterov())
+                .optEpochs(EPOCHS)
+                .optSeed(5)
+                .optResumeFile(file, "k")
+                .addListeners(
+                        new DistillationListener() {
+                            @Override
+                            public void onBatch(
+                                    int epoch, int batch, long images, Map<String, Float> t) {
+                                if (epoch == 2) {
+                                    seen.add(batch);
+                                    if (batch == 2) {
+                                        action.run();
+                                    }
+                                }
+                            }
+                        })
+                .build();
+    }
+
+    @Test
+    void fit_stopRequestedInSecondEpoch_stopsAtTheNextBatchAndResumesBitForBit() throws Exception {
+        Path file = dir.resolve("stopped.state");
+        ArrayDatasetPair data = new ArrayDatasetPair();
+        List<Integer> batchesOfEpoch2 = new ArrayList<>();
+        Distiller distiller =
+                stoppingRun(file, () -> StopRequest.request("SIGTEST"), batchesOfEpoch2);
+        try {
+            assertThatThrownBy(() -> distiller.fit(data.train, data.validation))
+                    .isInstanceOf(StopRequest.Stopped.class)
+                    .hasMessage("stopped by SIGTEST")
+                    .satisfies(
+                            e ->
+                                    assertThat(((StopRequest.Stopped) e).getReason())
+                                            .isEqualTo("SIGTEST"));
+        } finally {
+            StopRequest.clear();
+        }
+        // Batch 3 never ran; the resume file holds epoch 1, the last finished one.
+        assertThat(batchesOfEpoch2).containsExactly(1, 2);
+        assertThat(ResumeFile.read(file, TASK).orElseThrow().history()).hasSize(1);
+        Listener seen = new Listener();
+        Run resumed = run(DistillerResumeTest::nesterov, file, "k", 0, seen);
+        assertThat(seen.events).containsExactly("resume 1/" + EPOCHS);
+        assertSame(resumed, run(DistillerResumeTest::nesterov, null, "", 0, new Listener()));
+    }
+
+    @Test
+    void fit_threadInterrupted_stopsAtTheNextBatchAndKeepsTheInterruptStatus() throws Exception {
+        Path file = dir.resolve("interrupted.state");
+        ArrayDatasetPair data = new ArrayDatasetPair();
+        List<Integer> batchesOfEpoch2 = new ArrayList<>();
+        Distiller distiller =
+                stoppingRun(file, () -> Thread.currentThread().interrupt(), batchesOfEpoch2);
+        try {
+            assertThatThrownBy(() -> distiller.fit(data.train, data.validation))
+                    .isInstanceOf(StopRequest.Stopped.class)
+                    .hasMessage("stopped by an interrupt");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(batchesOfEpoch2).containsExactly(1, 2);
+        assertThat(ResumeFile.read(file, TASK).orElseThrow().history()).hasSize(1);
+    }
+
+    @Test
+    void throwIfRequested_noRequestNorInterrupt_returns() {
+        StopRequest.clear();
+        StopRequest.throwIfRequested();
+        assertThat(StopRequest.isRequested()).isFalse();
+        StopRequest.request("x");
+        try {
+            assertThat(StopRequest.isRequested()).isTrue();
+            assertThatThrownBy(StopRequest::throwIfRequested).hasMessage("stopped by x");
+        } finally {
+            StopRequest.clear();
+        }
+        StopRequest.throwIfRequested();
+    }
 }

@@ -13,6 +13,7 @@ import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
 import io.distill4j.core.Evaluation;
 import io.distill4j.core.EvaluationResult;
+import io.distill4j.core.StopRequest;
 import io.distill4j.core.Student;
 import io.distill4j.core.Task;
 import io.distill4j.core.View;
@@ -113,6 +114,7 @@ public final class FusionPredictor {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (Batch batch : train.getData(manager)) {
                 try (batch) {
+                    StopRequest.throwIfRequested();
                     NDArray images = BatchLayout.images(batch, options.view());
                     double[][] x = fuse(list, images);
                     double[][] y = targets(BatchLayout.target(batch), x.length, task);

@@ -1,5 +1,6 @@
 package io.distill4j.examples.cli;
 
+import io.distill4j.core.StopRequest;
 import io.distill4j.data.DatasetFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -15,7 +16,9 @@ import picocli.CommandLine.ParseResult;
  * The {@code distill} command: knowledge distillation under drastic face occlusion.
  *
  * <p>Exit status: 0 on success, 2 for bad input (one line saying what to do: a bad option, a
- * missing file, a bad record or image with its file and line), 1 for an internal error.
+ * missing file, a bad record or image with its file and line), 1 for an internal error, 130 or
+ * 143 when stopped by Ctrl-C or {@code kill} (SIGINT, SIGTERM: at the next batch, every finished
+ * epoch kept; see {@link SignalStop}).
  */
 @Command(
         name = "distill",
@@ -47,7 +50,11 @@ public final class DistillCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter err = new PrintWriter(System.err, true);
+        if (args.length > 0 && SignalStop.COMMANDS.contains(args[0])) {
+            SignalStop.install(err);
+        }
+        System.exit(execute(args, new PrintWriter(System.out, true), err));
     }
 
     /**
@@ -127,9 +134,25 @@ public final class DistillCli implements Runnable {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parse) {
             PrintWriter err = cmd.getErr();
+            StopRequest.Stopped stopped = cause(ex, StopRequest.Stopped.class);
+            if (stopped != null || SignalStop.received() != null) {
+                // Whatever the loop was doing when the stop came: the finished epochs are saved.
+                err.println(
+                        "distill: stopped by "
+                                + (SignalStop.received() != null
+                                        ? SignalStop.received()
+                                        : stopped.getReason())
+                                + "; every finished epoch is saved, and the same command resumes"
+                                + " after the last of them");
+                if (verbose) {
+                    ex.printStackTrace(err);
+                }
+                err.flush();
+                return SignalStop.exitStatus() != 0 ? SignalStop.exitStatus() : 1;
+            }
             boolean user = isUserError(ex);
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            DatasetFormatException data = dataError(ex);
+            DatasetFormatException data = cause(ex, DatasetFormatException.class);
             if (data != null) {
                 // A bad record or image, wherever it surfaced (loading, or a batch in training):
                 // its file, line and problem.
@@ -151,10 +174,11 @@ public final class DistillCli implements Runnable {
             return user ? USAGE : 1;
         }
 
-        private static DatasetFormatException dataError(Throwable ex) {
+        /** The first exception of the given type in the cause chain, or null. */
+        private static <T extends Throwable> T cause(Throwable ex, Class<T> type) {
             for (Throwable t = ex; t != null; t = t.getCause()) {
-                if (t instanceof DatasetFormatException d) {
-                    return d;
+                if (type.isInstance(t)) {
+                    return type.cast(t);
                 }
                 if (t.getCause() == t) {
                     break;

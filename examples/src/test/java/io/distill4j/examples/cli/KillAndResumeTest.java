@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,98 +47,23 @@ final class KillAndResumeTest {
                 "--out", out.toString());
     }
 
-    /** A child JVM running the command line; a thread collects its standard error. */
-    private static final class Child implements AutoCloseable {
-        final Process process;
-        final StringBuffer seen = new StringBuffer();
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final Thread reader;
-
-        Child(Path out, boolean pause) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx1g");
-            command.add("-Dai.djl.offline=true");
-            if (pause) {
-                command.add("-Ddistill4j.test.resumeWritePauseMillis=" + PAUSE_MS);
-            }
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(DistillCli.class.getName());
-            command.addAll(args(out));
-            process =
-                    new ProcessBuilder(command)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .start();
-            reader =
-                    new Thread(
-                            () -> {
-                                try (BufferedReader err =
-                                        new BufferedReader(
-                                                new InputStreamReader(
-                                                        process.getErrorStream(),
-                                                        StandardCharsets.UTF_8))) {
-                                    String line;
-                                    while ((line = err.readLine()) != null) {
-                                        seen.append(line).append('\n');
-                                        lines.add(line);
-                                    }
-                                } catch (IOException e) {
-                                    // The stream closes when the process is killed.
-                                }
-                                lines.add(END);
-                            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Waits until a line of standard error contains {@code text}. */
-        void awaitLine(String text) throws InterruptedException {
-            while (true) {
-                String line = lines.poll(10, TimeUnit.MINUTES);
-                if (line == null || line == END) {
-                    throw new AssertionError(
-                            "the child ended before printing '" + text + "':\n" + seen);
-                }
-                if (line.contains(text)) {
-                    return;
-                }
-            }
-        }
-
-        /** SIGKILL after a delay. */
-        void killAfter(long millis) throws Exception {
-            Thread.sleep(millis);
-            process.destroyForcibly();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
-        }
-
-        int finish() throws Exception {
-            assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-            reader.join(10_000);
-            return process.exitValue();
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
+    private static ChildCli child(Path out, boolean pause) throws IOException {
+        return new ChildCli(
+                args(out),
+                pause ? List.of("-Ddistill4j.test.resumeWritePauseMillis=" + PAUSE_MS) : List.of());
     }
-
-    private static final String END = new String("end of the child's output");
 
     @Test
     void compare_killedDuringWritesAndSteps_resumesBitForBit(@TempDir Path dir) throws Exception {
         Path straight = dir.resolve("straight");
-        try (Child child = new Child(straight, false)) {
+        try (ChildCli child = child(straight, false)) {
             assertThat(child.finish()).as(child.seen.toString()).isZero();
         }
 
         Path cut = dir.resolve("cut");
         StringBuilder log = new StringBuilder();
         // 1. In the middle of writing the teacher's state after epoch 1: no state yet.
-        try (Child child = new Child(cut, true)) {
+        try (ChildCli child = child(cut, true)) {
             child.awaitLine("teacher epoch 1/3");
             child.killAfter(PAUSE_MS / 3);
             log.append(child.seen);
@@ -150,27 +71,27 @@ final class KillAndResumeTest {
         assertThat(cut.resolve("teacher/resume.state")).doesNotExist();
         assertThat(cut.resolve("teacher/resume.state.tmp")).exists();
         // 2. In the middle of the teacher's third epoch: the state of epoch 2 is on disk.
-        try (Child child = new Child(cut, true)) {
+        try (ChildCli child = child(cut, true)) {
             child.awaitLine("teacher epoch 2/3");
             child.killAfter(PAUSE_MS + 400);
             log.append(child.seen);
             assertThat(child.seen.toString()).doesNotContain("teacher epoch 3/3");
         }
         // 3. In the middle of writing the kd student's state after its epoch 2.
-        try (Child child = new Child(cut, true)) {
+        try (ChildCli child = child(cut, true)) {
             child.awaitLine("teacher: resuming after epoch 2 of 3");
             child.awaitLine("kd seed 1 epoch 2/3");
             child.killAfter(PAUSE_MS / 3);
             log.append(child.seen);
         }
         // 4. In the middle of the kd student's third epoch.
-        try (Child child = new Child(cut, true)) {
+        try (ChildCli child = child(cut, true)) {
             child.awaitLine("kd seed 1: resuming after epoch 1 of 3");
             child.awaitLine("kd seed 1 epoch 2/3");
             child.killAfter(PAUSE_MS + 300);
             log.append(child.seen);
         }
-        try (Child child = new Child(cut, false)) {
+        try (ChildCli child = child(cut, false)) {
             int status = child.finish();
             log.append(child.seen);
             assertThat(status).as(log.toString()).isZero();
