@@ -11,7 +11,8 @@ Run (PyTorch 1.13 at /usr/bin/python3; the default python3 on PATH has no torch)
 
 Sections and their JMH counterparts (distill-benchmarks):
 
-* step   small-cnn training step and teacher pass    ModelStepBenchmark.trainStep / teacherPass
+* step   small-cnn and resnet18 (1x48x48) training   ModelStepBenchmark.trainStep / teacherPass
+         step and teacher pass
          batch 64, 1x48x48, 8 classes, widths 32, 64, 128, 256, embedding 128, dropout 0.25;
          step = forward (train mode), cross-entropy, backward, Adam (lr 1e-3) update;
          teacher pass = forward in eval mode under no_grad. 2 intra-op threads.
@@ -92,30 +93,32 @@ def report(rows, name, params, values, unit, scale):
 
 def step_section(args, rows):
     torch.set_num_threads(args.threads)
-    torch.manual_seed(42)
-    net = SmallCnn(CLASSES)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-    teacher = SmallCnn(CLASSES).eval()
-    images = torch.rand(64, 1, 48, 48)
-    labels = torch.randint(0, CLASSES, (64,))
+    for name, build in (("small-cnn", lambda: SmallCnn(CLASSES)),
+                        ("resnet18", lambda: ResNet(18, CLASSES, channels=1))):
+        torch.manual_seed(42)
+        net = build()
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        teacher = build().eval()
+        images = torch.rand(64, 1, 48, 48)
+        labels = torch.randint(0, CLASSES, (64,))
 
-    def train_step():
-        net.train()
-        loss = F.cross_entropy(net(images)[0], labels)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        return loss.item()
+        def train_step():
+            net.train()
+            loss = F.cross_entropy(net(images)[0], labels)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item()
 
-    def teacher_pass():
-        with torch.no_grad():
-            return teacher(images)[0][0, 0].item()
+        def teacher_pass():
+            with torch.no_grad():
+                return teacher(images)[0][0, 0].item()
 
-    p = "small-cnn@1x48x48 batch=64 threads=%d" % args.threads
-    report(rows, "trainStep", p, measure(train_step, args.warmup, args.iterations, args.time),
-           "ms/op", 1e3)
-    report(rows, "teacherPass", p, measure(teacher_pass, args.warmup, args.iterations, args.time),
-           "ms/op", 1e3)
+        p = "%s@1x48x48 batch=64 threads=%d" % (name, args.threads)
+        report(rows, "trainStep", p, measure(train_step, args.warmup, args.iterations, args.time),
+               "ms/op", 1e3)
+        report(rows, "teacherPass", p,
+               measure(teacher_pass, args.warmup, args.iterations, args.time), "ms/op", 1e3)
 
 
 def loss_section(args, rows):
