@@ -266,23 +266,17 @@ final class DistillerResumeTest {
         BlockStudent student = newStudent();
         List<Map<String, float[]>> beforeBatch = new ArrayList<>();
         Distiller distiller =
-                Distiller.builder()
-                        .setTask(TASK)
-                        .setStudent(student)
-                        .setLoss(new PoisonedLoss(9))
-                        .optOptimizer(nesterov())
-                        .optEpochs(EPOCHS)
-                        .optSeed(5)
-                        .optResumeFile(file, "k")
-                        .addListeners(
-                                new DistillationListener() {
-                                    @Override
-                                    public void onBatch(
-                                            int epoch, int batch, long images, Map<String, Float> t) {
-                                        beforeBatch.add(snapshot(student));
-                                    }
-                                })
-                        .build();
+                resumable(
+                        student,
+                        new PoisonedLoss(9),
+                        file,
+                        new DistillationListener() {
+                            @Override
+                            public void onBatch(
+                                    int epoch, int batch, long images, Map<String, Float> t) {
+                                beforeBatch.add(snapshot(student));
+                            }
+                        });
         ArrayDatasetPair data = new ArrayDatasetPair();
         assertThatThrownBy(() -> distiller.fit(data.train, data.validation))
                 .isInstanceOf(IllegalStateException.class)
@@ -311,27 +305,35 @@ final class DistillerResumeTest {
      * batches of epoch 2 in {@code seen}.
      */
     private Distiller stoppingRun(Path file, Runnable action, List<Integer> seen) {
+        return resumable(
+                newStudent(),
+                TaskLoss.crossEntropy(),
+                file,
+                new DistillationListener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, long images, Map<String, Float> t) {
+                        if (epoch == 2) {
+                            seen.add(batch);
+                            if (batch == 2) {
+                                action.run();
+                            }
+                        }
+                    }
+                });
+    }
+
+    /** A resumable run (Nesterov SGD, seed 5, resume key "k") with one listener. */
+    private static Distiller resumable(
+            BlockStudent student, DistillationLoss loss, Path file, DistillationListener listener) {
         return Distiller.builder()
                 .setTask(TASK)
-                .setStudent(newStudent())
-                .setLoss(TaskLoss.crossEntropy())
+                .setStudent(student)
+                .setLoss(loss)
                 .optOptimizer(nesterov())
                 .optEpochs(EPOCHS)
                 .optSeed(5)
                 .optResumeFile(file, "k")
-                .addListeners(
-                        new DistillationListener() {
-                            @Override
-                            public void onBatch(
-                                    int epoch, int batch, long images, Map<String, Float> t) {
-                                if (epoch == 2) {
-                                    seen.add(batch);
-                                    if (batch == 2) {
-                                        action.run();
-                                    }
-                                }
-                            }
-                        })
+                .addListeners(listener)
                 .build();
     }
 
