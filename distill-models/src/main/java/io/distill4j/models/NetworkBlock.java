@@ -219,7 +219,7 @@ public final class NetworkBlock extends AbstractBlock {
             NDArray in = x;
             x = nodes.get(i).forward(parameterStore, new NDList(in), training, params).singletonOrThrow();
             outputs[i] = x;
-            if (in != images && (i == 0 || !returned[i - 1])) {
+            if (in != images && !isReturned(in, outputs, returned, i)) {
                 Layers.release(in, x);
             }
         }
@@ -230,6 +230,16 @@ public final class NetworkBlock extends AbstractBlock {
             result.add(outputs[node]);
         }
         return result;
+    }
+
+    /** Whether {@code array} is one of the outputs returned so far (a layer may hand its input back). */
+    private static boolean isReturned(NDArray array, NDArray[] outputs, boolean[] returned, int upTo) {
+        for (int j = 0; j < upTo; j++) {
+            if (returned[j] && outputs[j] == array) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@inheritDoc} */
