@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.distill4j.core.Checks;
+import io.distill4j.core.OwnedArrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -119,8 +120,9 @@ public record Normalization(List<Float> mean, List<Float> std) {
         }
         NDManager manager = images.getManager();
         Shape shape = new Shape(1, mean.size(), 1, 1);
-        NDArray m = manager.create(unboxed(mean), shape);
-        NDArray s = manager.create(unboxed(std), shape);
+        // OwnedArrays, not manager.create: this runs on every batch (no direct buffer left behind)
+        NDArray m = OwnedArrays.of(manager, unboxed(mean), shape);
+        NDArray s = OwnedArrays.of(manager, unboxed(std), shape);
         return images.sub(m).div(s);
     }
 

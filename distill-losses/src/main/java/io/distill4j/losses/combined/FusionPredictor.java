@@ -13,6 +13,7 @@ import io.distill4j.core.BatchLayout;
 import io.distill4j.core.Checks;
 import io.distill4j.core.Evaluation;
 import io.distill4j.core.EvaluationResult;
+import io.distill4j.core.OwnedArrays;
 import io.distill4j.core.StopRequest;
 import io.distill4j.core.Student;
 import io.distill4j.core.Task;
@@ -165,7 +166,7 @@ public final class FusionPredictor {
                 out[i * k + c] = (float) s[c];
             }
         }
-        return images.getManager().create(out, new Shape(x.length, k));
+        return OwnedArrays.of(images.getManager(), out, new Shape(x.length, k));
     }
 
     /**
